@@ -1,0 +1,25 @@
+export { KongGatewayProvider, type KongGatewayProviderProps, type KongTlsOptions, type Backend } from "./kong-gateway-provider.js";
+export { PluginSession, type PluginSessionProps } from "./plugin-session.js";
+export { validatePluginSession, pluginSessionConfigJsonSchema, pluginSessionJsonSchema } from "./validate-plugin-session.js";
+export type {
+  PluginSessionAttributes,
+  PluginSessionConfig,
+  PluginSessionOrdering,
+  PluginSessionOrderingPhase,
+  PluginSessionPartials,
+  PluginSessionRoute,
+  PluginSessionService,
+  CookieSameSite,
+  SessionStorage,
+  SessionHeader,
+  LogoutMethod,
+  SessionBind,
+  PluginProtocol,
+  OneOf,
+  Resolvable,
+} from "./schema/types.js";
+export {
+  PluginSessionValidationError,
+  formatValidationIssues,
+  type ValidationIssue,
+} from "./schema/validate.js";

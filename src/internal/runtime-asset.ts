@@ -1,0 +1,31 @@
+/**
+ * The bundled apply-time program, copied into each stack once as a `TerraformAsset`, so the
+ * synthesized stack is self-contained: Terraform needs only `node` where it runs.
+ */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { AssetType, TerraformAsset, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+
+export const RUNTIME_FILE = "kong-session.cjs";
+const ASSET_ID = "kong-session-runtime";
+
+/** Where the bundle is: beside the compiled library (dist/), or in dist/ when running from sources. */
+export function runtimeBundlePath(): string {
+  const candidates = [path.join(__dirname, "..", RUNTIME_FILE), path.join(__dirname, "..", "..", "dist", RUNTIME_FILE)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      `the apply-time program ${RUNTIME_FILE} is missing (looked in ${candidates.join(", ")}); build the package with "npm run build"`,
+    );
+  }
+  return found;
+}
+
+/** The stack's one copy of the program; its path is relative to the synthesized stack. */
+export function runtimeAsset(scope: Construct): TerraformAsset {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(ASSET_ID);
+  if (existing instanceof TerraformAsset) return existing;
+  return new TerraformAsset(stack, ASSET_ID, { path: runtimeBundlePath(), type: AssetType.FILE });
+}

@@ -1,0 +1,58 @@
+/**
+ * cdktf tokens in user values, and strings made safe for Terraform's JSON syntax.
+ */
+import { Fn, Token } from "cdktf";
+import type { RefPlaceholder } from "../runtime/contract.js";
+
+/** True for a value Terraform computes at apply (a cdktf token), anywhere cdktf allows one. */
+export function isUnresolved(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value === "object" && !Array.isArray(value)) return typeof (value as { resolve?: unknown }).resolve === "function";
+  if (typeof value === "string" || typeof value === "number" || Array.isArray(value)) return Token.isUnresolved(value);
+  return false;
+}
+
+const TOKEN_PATTERN = /\$\{TfToken\[[^\]]*\]\}/g;
+
+/**
+ * Escapes a literal string for Terraform's JSON syntax, where strings are templates: `${` → `$${`,
+ * `%{` → `%%{`. Token markers inside the string are kept, so they still resolve to references.
+ */
+export function escapeTemplate(value: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of value.matchAll(TOKEN_PATTERN)) {
+    out += escapeLiteral(value.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + escapeLiteral(value.slice(last));
+}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/([$%])\{/g, "$1$1{");
+}
+
+/**
+ * Replaces every unresolved value in a payload by a {@link RefPlaceholder} and returns the values, to
+ * be written as separate Terraform strings: a string as a template (its literal parts escaped), any
+ * other value (number, boolean, list, object) through `jsonencode()`.
+ */
+export function extractRefs(payload: Record<string, unknown>): { payload: Record<string, unknown>; refs: Record<string, string> } {
+  const refs: Record<string, string> = {};
+  let next = 0;
+  const visit = (value: unknown): unknown => {
+    if (isUnresolved(value)) {
+      const ref = String(next++);
+      const isString = typeof value === "string";
+      refs[ref] = isString ? escapeTemplate(value) : Fn.jsonencode(value);
+      const placeholder: RefPlaceholder = { $ref: ref, as: isString ? "string" : "json" };
+      return placeholder;
+    }
+    if (Array.isArray(value)) return value.map(visit);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v)]));
+    }
+    return value;
+  };
+  return { payload: visit(payload) as Record<string, unknown>, refs };
+}

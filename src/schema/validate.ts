@@ -1,0 +1,144 @@
+/**
+ * Validation of a session plugin: issue data (what is wrong, where) kept apart from how it is printed.
+ */
+import type * as z from "zod/mini";
+import { CONFIG_FIELDS, formatPath, kongPathToPropPath } from "./fields.js";
+import { sessionPluginSchema } from "./plugin-schema.js";
+import { closest } from "./suggest.js";
+
+export type Path = ReadonlyArray<string | number>;
+
+/** One problem with one value. */
+export interface ValidationIssue {
+  /** stable kind of problem */
+  readonly code: "invalid_value" | "unknown_field" | "conflict";
+  /** where, in Kong's names (`["config", "cookie_same_site"]`) */
+  readonly kongPath: Path;
+  /** where, in the TypeScript props (`config.cookieSameSite`) */
+  readonly propPath: string;
+  /** the value given (undefined for a missing one); secrets are replaced before printing */
+  readonly value: unknown;
+  /** what is allowed, in Kong's words where Kong has them */
+  readonly message: string;
+  /** a likely intended value or name */
+  readonly hint?: string;
+}
+
+/** Tells whether a value is not known at synth (a cdktf token); such values skip format checks. */
+export type UnresolvedPredicate = (value: unknown) => boolean;
+
+const SECRET_PATHS = new Set(["config.secret"]);
+const ENUM_VALUES = new Map(CONFIG_FIELDS.filter((f) => f.oneOf).map((f) => [f.kong, f.oneOf!] as const));
+
+/**
+ * Validates a plugin body in Kong's names (as the apply-time program sends it).
+ *
+ * @returns every problem found; empty when the body is valid
+ */
+export function validateKongPayload(payload: unknown, isUnresolved?: UnresolvedPredicate): ValidationIssue[] {
+  const result = sessionPluginSchema().safeParse(payload);
+  if (result.success) return [];
+  const issues: ValidationIssue[] = [];
+  for (const issue of result.error.issues) {
+    for (const kongPath of issuePaths(issue)) {
+      if (isUnresolved && passesThroughUnresolved(payload, kongPath, isUnresolved)) continue;
+      const value = valueAt(payload, kongPath);
+      const unknown = issue.code === "unrecognized_keys";
+      issues.push({
+        code: unknown ? "unknown_field" : "invalid_value",
+        kongPath,
+        propPath: kongPathToPropPath(kongPath),
+        value,
+        message: unknown ? "unknown field" : issue.message,
+        ...hintFor(kongPath, value, unknown),
+      });
+    }
+  }
+  return issues;
+}
+
+function issuePaths(issue: z.core.$ZodIssue): Path[] {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  if (issue.code === "unrecognized_keys") return issue.keys.map((key) => [...path, key]);
+  return [path];
+}
+
+function hintFor(kongPath: Path, value: unknown, unknown: boolean): { hint?: string } {
+  const last = kongPath[kongPath.length - 1];
+  if (unknown && typeof last === "string") {
+    const parent = kongPath.slice(0, -1);
+    const siblings = parent.length === 1 && parent[0] === "config" ? CONFIG_FIELDS.map((f) => f.kong) : [];
+    const match = closest(last, siblings);
+    return match ? { hint: `did you mean ${formatPath([...parent, match])}?` } : {};
+  }
+  const field = [...kongPath].reverse().find((p): p is string => typeof p === "string");
+  const allowed = field !== undefined && kongPath[0] === "config" ? ENUM_VALUES.get(field) : undefined;
+  if (allowed && typeof value === "string") {
+    const match = closest(value, allowed);
+    if (match) return { hint: `did you mean "${match}"?` };
+  }
+  return {};
+}
+
+/** The value at a path, or undefined. */
+export function valueAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: UnresolvedPredicate): boolean {
+  let node = root;
+  for (const key of path) {
+    if (isUnresolved(node)) return true;
+    if (node === null || typeof node !== "object") return false;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return isUnresolved(node);
+}
+
+/** How a value reads in a message: JSON, shortened, secrets never shown. */
+export function describeValue(value: unknown, propPath: string): string {
+  if (value === undefined) return "nothing";
+  if (SECRET_PATHS.has(propPath) || SECRET_PATHS.has(propPath.replace(/\[\d+\]$/, ""))) return "<redacted>";
+  let text: string;
+  try {
+    text = typeof value === "bigint" || typeof value === "function" || typeof value === "symbol" ? String(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** One line per issue: `config.cookieSameSite (Kong: config.cookie_same_site): expected …, got "lax"`. */
+export function formatIssue(issue: ValidationIssue): string {
+  const kong = formatPath(issue.kongPath);
+  const where = kong === issue.propPath || kong === "" ? issue.propPath || "(plugin)" : `${issue.propPath} (Kong: ${kong})`;
+  const got = issue.code === "unknown_field" ? "" : `, got ${describeValue(issue.value, issue.propPath)}`;
+  return `${where}: ${issue.message}${got}${issue.hint ? ` (${issue.hint})` : ""}`;
+}
+
+/**
+ * All issues in one message: `<subject>: N problems` and one indented line each.
+ *
+ * @param subject what was validated, e.g. `session plugin at "stack/session"`
+ */
+export function formatValidationIssues(subject: string, issues: readonly ValidationIssue[]): string {
+  const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+  return [`invalid ${subject}, ${count}:`, ...issues.map((issue) => `  - ${formatIssue(issue)}`)].join("\n");
+}
+
+/** Thrown when a plugin's configuration is invalid (at synth, at apply, or by `validate`). */
+export class PluginSessionValidationError extends Error {
+  readonly code = "KONG_CDKTF_INVALID_CONFIG" as const;
+  override readonly name = "PluginSessionValidationError";
+  constructor(
+    readonly subject: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(formatValidationIssues(subject, issues));
+  }
+}

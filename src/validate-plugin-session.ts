@@ -1,0 +1,28 @@
+import * as z from "zod/mini";
+import { isUnresolved } from "./internal/tokens.js";
+import { sessionPluginSchema, validateAttributes, type AttributesValidation, type PluginSessionAttributes } from "./schema/index.js";
+
+/**
+ * Validates session plugin attributes (camelCase, as given to `PluginSession`) with the same rules
+ * and messages as the construct, without creating one. cdktf tokens skip format checks.
+ *
+ * @returns `{ success: true, payload }` with the Kong request body, or `{ success: false, issues }`
+ *
+ * @example
+ * const result = validatePluginSession({ config: { cookieSameSite: "Lax" } });
+ * if (!result.success) console.error(formatValidationIssues("session config", result.issues));
+ */
+export function validatePluginSession(attributes: PluginSessionAttributes): AttributesValidation {
+  return validateAttributes(attributes, isUnresolved);
+}
+
+/** The JSON Schema (draft 2020-12) of the plugin body in Kong's names, as Kong receives it. */
+export function pluginSessionJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(sessionPluginSchema()) as Record<string, unknown>;
+}
+
+/** The JSON Schema (draft 2020-12) of the plugin's `config` in Kong's names. */
+export function pluginSessionConfigJsonSchema(): Record<string, unknown> {
+  const schema = pluginSessionJsonSchema() as { properties: { config: Record<string, unknown> }; $schema?: string };
+  return { $schema: schema.$schema, ...schema.properties.config };
+}

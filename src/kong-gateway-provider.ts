@@ -220,10 +220,10 @@ function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue
     } catch {
       // reported below
     }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      problem("serverUrl", serverUrl, "expected an http:// or https:// URL");
-    } else if (url.username || url.password) {
+    if (url && (url.username || url.password)) {
       problem("serverUrl", "<redacted>", "must not contain credentials; set KONG_ADMIN_TOKEN in Terraform's environment");
+    } else if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      problem("serverUrl", url ? serverUrl : serverUrl.replace(/\/\/[^/@]*@/, "//<redacted>@"), "expected an http:// or https:// URL");
     }
   }
   if (props.backend !== undefined && !BACKENDS.includes(props.backend)) {
@@ -240,7 +240,10 @@ function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue
   }
   for (const key of Object.keys(props.tls ?? {})) {
     const value = (props.tls as Record<string, unknown>)[key];
-    if (!KNOWN_TLS.includes(key)) problem(`tls.${key}`, undefined, "unknown field", closest(key, KNOWN_TLS) && `did you mean tls.${closest(key, KNOWN_TLS)}?`);
+    if (!KNOWN_TLS.includes(key)) {
+      const guess = closest(key, KNOWN_TLS);
+      issues.push({ code: "unknown_field", kongPath: [], propPath: `tls.${key}`, value, message: "unknown field", ...(guess ? { hint: `did you mean tls.${guess}?` } : {}) });
+    }
     else if (isUnresolved(value)) problem(`tls.${key}`, value, literalOnly);
     else if (key === "insecureSkipVerify" ? typeof value !== "boolean" : typeof value !== "string" || value === "") {
       problem(`tls.${key}`, value, key === "insecureSkipVerify" ? "expected a boolean" : "expected a file path");

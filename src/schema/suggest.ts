@@ -20,7 +20,7 @@ function distance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, when it is close enough to be a likely typo
- * (same letters ignoring case, `_` and `-`, or at most a third of the letters off).
+ * (same letters ignoring case, `_` and `-`, at most a third of the letters off, or a part of one name).
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const target = normalize(word);
@@ -34,6 +34,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  if (best === undefined) return undefined;
-  return bestDistance <= Math.max(1, Math.floor(target.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(target.length / 3))) return best;
+  // a word that is part of exactly one candidate: `retries` → `maxRetries`
+  const containing = target.length >= 4 ? candidates.filter((c) => c !== word && normalize(c).includes(target)) : [];
+  return containing.length === 1 ? containing[0] : undefined;
 }

@@ -116,7 +116,8 @@ export function describeValue(value: unknown, propPath: string): string {
 /** One line per issue: `config.cookieSameSite (Kong: config.cookie_same_site): expected …, got "lax"`. */
 export function formatIssue(issue: ValidationIssue): string {
   const kong = formatPath(issue.kongPath);
-  const where = kong === issue.propPath || kong === "" ? issue.propPath || "(plugin)" : `${issue.propPath} (Kong: ${kong})`;
+  const sameName = kong === issue.propPath || kong === "" || issue.code === "unknown_field";
+  const where = sameName ? issue.propPath || "(plugin)" : `${issue.propPath} (Kong: ${kong})`;
   const got = issue.code === "unknown_field" ? "" : `, got ${describeValue(issue.value, issue.propPath)}`;
   return `${where}: ${issue.message}${got}${issue.hint ? ` (${issue.hint})` : ""}`;
 }

@@ -1,0 +1,43 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { KongGatewayProvider, type KongGatewayProviderProps } from "../../src/index.js";
+
+/** A fresh app and stack with a provider, as a user would write it. */
+export function stackWithProvider(props: KongGatewayProviderProps = { backend: "terraform_data" }, stackId = "payments") {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, stackId);
+  const provider = new KongGatewayProvider(stack, "kong", props);
+  return { app, stack, provider };
+}
+
+/** The synthesized JSON of a stack, parsed. */
+export function synthJson(stack: TerraformStack): any {
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** Synthesized JSON as text with the runtime bundle's content hash replaced, for snapshots. */
+export function synthSnapshot(stack: TerraformStack): string {
+  return Testing.synth(stack).replace(/assets\/kong-session-runtime\/[0-9A-F]{32}\//g, "assets/kong-session-runtime/<hash>/");
+}
+
+/** The resources of one type in synthesized JSON, by logical id. */
+export function resources(json: any, type = "terraform_data"): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The one resource whose logical id starts with `prefix`. */
+export function resource(json: any, prefix: string, type = "terraform_data"): any {
+  const matches = Object.entries(resources(json, type)).filter(([id]) => id.startsWith(prefix));
+  if (matches.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${matches.map(([id]) => id).join(", ") || "none"}`);
+  return matches[0]![1];
+}
+
+/** The request an apply provisioner would receive, with `$${` unescaped as Terraform would. */
+export function applyRequest(configResource: any, triggersKey = "triggers_replace"): any {
+  return JSON.parse(unescapeTemplate(configResource[triggersKey].request));
+}
+
+export function unescapeTemplate(value: string): string {
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
+export { App };

@@ -1,0 +1,71 @@
+// `npm start`: the whole flow with nothing else running. Starts the embedded Kong Admin API emulator,
+// synthesizes the full example app, applies it with the real terraform, prints what Kong now holds
+// (secret masked), and destroys it.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { KongEmulator } from "cdktf-kong-gateway/testing";
+import { findTerraform, TerraformWorkdir, type TerraformResult } from "cdktf-kong-gateway/testing";
+import { EXAMPLE_ROUTE_ID, EXAMPLE_SERVICE_ID, FullStack } from "../examples/full/main";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const terraform = await findTerraform();
+  if (!terraform) {
+    say("npm start needs the terraform binary (>= 1.4) on the PATH; none was found");
+    return 1;
+  }
+  const token = randomBytes(16).toString("hex");
+  const kong = await KongEmulator.start({ edition: "enterprise", version: "3.15.0", workspaces: ["team-payments"], adminToken: token });
+  const outdir = mkdtempSync(path.join(tmpdir(), "kong-cdktf-demo-"));
+  const workdir = TerraformWorkdir.create({ binary: terraform.binary, env: { KONG_ADMIN_TOKEN: token } });
+  try {
+    say(`1. Kong Admin API emulator (Enterprise 3.15) listening on ${kong.url}, RBAC token required`);
+    const service = kong.addService({ id: EXAMPLE_SERVICE_ID, name: "payments", workspace: "team-payments" });
+    kong.addRoute({ id: EXAMPLE_ROUTE_ID, name: "payments-ws", protocols: ["ws", "wss"], service, workspace: "team-payments" });
+
+    const app = new App({ outdir });
+    new FullStack(app, "full", { serverUrl: kong.url, backend: "terraform_data" });
+    app.synth();
+    say(`2. synthesized examples/full/main.ts into ${path.join(outdir, "stacks", "full")}`);
+
+    workdir.load(path.join(outdir, "stacks", "full"));
+    check(await workdir.init(), "terraform init");
+    say(`3. terraform ${terraform.version} apply:`);
+    const applied = check(await workdir.apply(), "terraform apply");
+    for (const line of applied.stdout.split("\n").filter((l) => l.includes("kong:") || l.startsWith("Apply complete"))) say(`   ${line.trim()}`);
+    const plan = await workdir.plan();
+    say(`   terraform plan right after: ${plan.exitCode === 0 ? "no changes" : `exit ${plan.exitCode}`}`);
+
+    say("4. Kong now holds:");
+    for (const plugin of kong.plugins("team-payments")) {
+      const shown = { ...plugin, config: { ...plugin.config, secret: plugin.config.secret === undefined ? undefined : "<masked>" } };
+      say(JSON.stringify(shown, null, 2).replace(/^/gm, "   "));
+    }
+
+    say("5. terraform destroy:");
+    const destroyed = check(await workdir.destroy(), "terraform destroy");
+    for (const line of destroyed.stdout.split("\n").filter((l) => l.includes("kong:") || l.startsWith("Destroy complete"))) say(`   ${line.trim()}`);
+    say(`   plugins left in Kong: ${kong.plugins("team-payments").length + kong.plugins("default").length}`);
+    return 0;
+  } catch (error) {
+    say(`demo failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    workdir.dispose();
+    rmSync(outdir, { recursive: true, force: true });
+    await kong.stop();
+  }
+}
+
+function check(result: TerraformResult, what: string): TerraformResult {
+  if (result.exitCode !== 0) throw new Error(`${what} exited ${result.exitCode}\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});

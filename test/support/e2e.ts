@@ -1,0 +1,92 @@
+/**
+ * End-to-end support: synthesize a cdktf app into a fresh directory and hand it to a terraform
+ * working directory that keeps its state between synths.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App, LocalBackend, TerraformStack } from "cdktf";
+import { TerraformWorkdir, type TerraformResult } from "../../src/testing/terraform.js";
+import { KongGatewayProvider, type Backend, type KongGatewayProviderProps } from "../../src/index.js";
+
+/** The terraform on the PATH and its version, or undefined (then the end-to-end tests skip, loudly). */
+export const terraform = ((): { binary: string; version: string } | undefined => {
+  try {
+    const out = execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    return { binary: "terraform", version: (JSON.parse(out) as { terraform_version: string }).terraform_version };
+  } catch {
+    return undefined;
+  }
+})();
+
+/** The hashicorp/null mirror for null_resource end-to-end runs, from KONG_CDKTF_NULL_PROVIDER_MIRROR. */
+export const nullProviderMirror = process.env.KONG_CDKTF_NULL_PROVIDER_MIRROR;
+
+if (!terraform) {
+  process.stderr.write(
+    "\n*** SKIPPED: end-to-end tests need the `terraform` binary on the PATH (Terraform >= 1.4); none was found ***\n\n",
+  );
+}
+
+/** The backends whose end-to-end runs can happen on this machine, and why the others cannot. */
+export function backendsToRun(): Array<{ backend: Backend; skip?: string }> {
+  return [
+    { backend: "terraform_data" },
+    {
+      backend: "null_resource",
+      ...(nullProviderMirror
+        ? {}
+        : {
+            skip: "null_resource needs the hashicorp/null provider, which cannot be downloaded here; set KONG_CDKTF_NULL_PROVIDER_MIRROR to a filesystem mirror directory holding it",
+          }),
+    },
+  ];
+}
+
+/** Synthesizes one stack built by `build` and returns the synthesized stack directory. */
+export function synthStack(name: string, build: (stack: TerraformStack) => void): { dir: string; dispose: () => void } {
+  const outdir = mkdtempSync(path.join(tmpdir(), "kong-cdktf-synth-"));
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, name);
+  new LocalBackend(stack, { path: "terraform.tfstate" });
+  build(stack);
+  app.synth();
+  return { dir: path.join(outdir, "stacks", name), dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/** A terraform working directory plus a way to (re)load a stack built against a provider. */
+export class E2eStack {
+  readonly workdir: TerraformWorkdir;
+
+  constructor(
+    private readonly providerProps: KongGatewayProviderProps,
+    env: Record<string, string> = {},
+  ) {
+    this.workdir = TerraformWorkdir.create({
+      binary: terraform?.binary ?? "terraform",
+      env,
+      ...(providerProps.backend === "null_resource" && nullProviderMirror ? { providerMirror: nullProviderMirror } : {}),
+    });
+  }
+
+  /** Synthesizes the stack that `build` describes and makes it the working directory's configuration. */
+  load(build: (stack: TerraformStack, provider: KongGatewayProvider) => void): this {
+    const synth = synthStack("e2e", (stack) => build(stack, new KongGatewayProvider(stack, "kong", this.providerProps)));
+    this.workdir.load(synth.dir);
+    synth.dispose();
+    return this;
+  }
+
+  dispose(): void {
+    this.workdir.dispose();
+  }
+}
+
+/** Fails with terraform's whole output when a command did not exit as expected. */
+export function expectExit(result: TerraformResult, exitCode: number, what: string): TerraformResult {
+  if (result.exitCode !== exitCode) {
+    throw new Error(`${what}: terraform exited ${result.exitCode}, expected ${exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  }
+  return result;
+}

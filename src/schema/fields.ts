@@ -55,7 +55,7 @@ export const PROTOCOLS = [
 export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { kong: "absolute_timeout", prop: "absoluteTimeout", kind: "number", kongDefault: 86400, nonNegative: true },
   { kong: "audience", prop: "audience", kind: "string", kongDefault: "default" },
-  { kong: "bind", prop: "bind", kind: "array", oneOf: BIND, since: "Enterprise 3.12" },
+  { kong: "bind", prop: "bind", kind: "array", oneOf: BIND, kongDefault: null, since: "Enterprise 3.12" },
   { kong: "cookie_domain", prop: "cookieDomain", kind: "string", kongDefault: null },
   { kong: "cookie_http_only", prop: "cookieHttpOnly", kind: "boolean", kongDefault: true },
   { kong: "cookie_name", prop: "cookieName", kind: "string", kongDefault: "session" },

@@ -13,13 +13,17 @@ export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /** Kong's `utf8_name`: any non-ASCII character; of ASCII only alphanumerics and `.`, `-`, `_`, `~`. */
 export const NAME_PATTERN = /^(?:[A-Za-z0-9._~-]|[^\x00-\x7F])+$/;
 
-/** Kong's tag rule: printable ASCII except `,` and `/` (no space), or any non-ASCII character. */
-export const TAG_PATTERN = /^(?:[!-+\-.0-~]|[^\x00-\x7F])+$/;
+/**
+ * Kong's tag rule: printable ASCII (space included, Kong 3.0+) except `,` and `/`, or any non-ASCII
+ * character (Kong's `validate_tag`: `^[ \033-\043\045\046\048-\126\128-\244]+$`).
+ */
+export const TAG_PATTERN = /^(?:[ -+\-.0-~]|[^\x00-\x7F])+$/;
 
 export const CONDITION_MAX_LENGTH = 1024;
 
 export const MESSAGES = {
   string: "expected a string",
+  required: "required field missing",
   number: "expected a number",
   integer: "expected an integer",
   boolean: "expected a boolean",
@@ -36,7 +40,10 @@ export const MESSAGES = {
   oneOf: (values: readonly string[]) => `expected one of: ${values.join(", ")}`,
 } as const;
 
-const nonEmptyString = () => z.string({ error: MESSAGES.string }).check(z.minLength(1, { error: MESSAGES.nonEmpty }));
+/** Strings are optional except a foreign key's `id`: a missing one reads as Kong says it. */
+const stringError = (issue: { readonly input?: unknown }) => (issue.input === undefined ? MESSAGES.required : MESSAGES.string);
+// `abort`: like Kong, an empty string reports only its length, not also the pattern that follows
+const nonEmptyString = () => z.string({ error: stringError }).check(z.minLength(1, { error: MESSAGES.nonEmpty, abort: true }));
 const uuid = () => nonEmptyString().check(z.regex(UUID_PATTERN, { error: MESSAGES.uuid }));
 const name = () => nonEmptyString().check(z.regex(NAME_PATTERN, { error: MESSAGES.name }));
 const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]], { error: MESSAGES.oneOf(values) });

@@ -9,7 +9,13 @@ import type { UnresolvedPredicate, ValidationIssue } from "./validate.js";
 /** How one prop maps to Kong: a leaf field, a record of props, or a list of records. */
 type Node =
   | { readonly type: "leaf"; readonly kong: string; readonly set: boolean }
-  | { readonly type: "record"; readonly kong: string; readonly children: ReadonlyMap<string, Node> }
+  | {
+      readonly type: "record";
+      readonly kong: string;
+      readonly children: ReadonlyMap<string, Node>;
+      /** kept when empty (a foreign key's missing `id` is reported, a list item keeps its place) */
+      readonly keepEmpty?: boolean;
+    }
   | { readonly type: "list"; readonly kong: string; readonly item: Node };
 
 const leaf = (f: FieldSpec): Node => ({ type: "leaf", kong: f.kong, set: f.kind === "set" });
@@ -29,9 +35,11 @@ function tree(): RecordNode {
   if (root) return root;
   const children = new Map<string, Node>(PLUGIN_FIELDS.map((f) => [f.prop, leaf(f)]));
   children.set("config", record("config", CONFIG_FIELDS));
-  children.set("route", record("route", RECORD_FIELDS.route!));
-  children.set("service", record("service", RECORD_FIELDS.service!));
-  children.set("partials", { type: "list", kong: "partials", item: record("", RECORD_FIELDS.partials!) });
+  // `route: {}` must not silently become "every route": the schema reports the missing id
+  children.set("route", { ...record("route", RECORD_FIELDS.route!), keepEmpty: true });
+  children.set("service", { ...record("service", RECORD_FIELDS.service!), keepEmpty: true });
+  // an item is kept even when empty: dropping it would report "expected a record" for a record given
+  children.set("partials", { type: "list", kong: "partials", item: { ...record("", RECORD_FIELDS.partials!), keepEmpty: true } });
   children.set("ordering", {
     type: "record",
     kong: "ordering",
@@ -100,10 +108,10 @@ function convertValue(
       }
       return value;
     case "record": {
-      if (typeof value !== "object" || Array.isArray(value)) return value; // the schema reports it
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return value; // the schema reports it
       const out: Record<string, unknown> = {};
       convertRecord(node, value as Record<string, unknown>, out, kongPath, propPath, issues, isUnresolved);
-      return Object.keys(out).length === 0 ? undefined : out;
+      return Object.keys(out).length === 0 && !node.keepEmpty ? undefined : out;
     }
     case "list": {
       if (!Array.isArray(value)) return value;

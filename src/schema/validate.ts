@@ -106,7 +106,11 @@ export function describeValue(value: unknown, propPath: string): string {
   if (SECRET_PATHS.has(propPath) || SECRET_PATHS.has(propPath.replace(/\[\d+\]$/, ""))) return "<redacted>";
   let text: string;
   try {
-    text = typeof value === "bigint" || typeof value === "function" || typeof value === "symbol" ? String(value) : JSON.stringify(value) ?? String(value);
+    // NaN and ±Infinity read as themselves, not as JSON's `null`; a nested `secret` is redacted too
+    text =
+      typeof value === "bigint" || typeof value === "function" || typeof value === "symbol" || typeof value === "number"
+        ? String(value)
+        : (JSON.stringify(value, (key, v: unknown) => (key === "secret" && v !== undefined ? "<redacted>" : v)) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -2,7 +2,7 @@
  * Validation of a session plugin: issue data (what is wrong, where) kept apart from how it is printed.
  */
 import type * as z from "zod/mini";
-import { CONFIG_FIELDS, formatPath, kongPathToPropPath } from "./fields.js";
+import { CONFIG_FIELDS, PLUGIN_FIELDS, formatPath, kongPathToPropPath } from "./fields.js";
 import { sessionPluginSchema } from "./plugin-schema.js";
 import { closest } from "./suggest.js";
 
@@ -28,7 +28,11 @@ export interface ValidationIssue {
 export type UnresolvedPredicate = (value: unknown) => boolean;
 
 const SECRET_PATHS = new Set(["config.secret"]);
-const ENUM_VALUES = new Map(CONFIG_FIELDS.filter((f) => f.oneOf).map((f) => [f.kong, f.oneOf!] as const));
+const ENUM_VALUES = new Map(
+  [...CONFIG_FIELDS.map((f) => [`config.${f.kong}`, f] as const), ...PLUGIN_FIELDS.map((f) => [f.kong, f] as const)]
+    .filter(([, f]) => f.oneOf)
+    .map(([key, f]) => [key, f.oneOf!] as const),
+);
 
 /**
  * Validates a plugin body in Kong's names (as the apply-time program sends it).
@@ -50,7 +54,7 @@ export function validateKongPayload(payload: unknown, isUnresolved?: UnresolvedP
         propPath: kongPathToPropPath(kongPath),
         value,
         message: unknown ? "unknown field" : issue.message,
-        ...hintFor(kongPath, value, unknown),
+        ...hintFor(kongPath, value, unknown, issue.code === "invalid_value"),
       });
     }
   }
@@ -63,7 +67,7 @@ function issuePaths(issue: z.core.$ZodIssue): Path[] {
   return [path];
 }
 
-function hintFor(kongPath: Path, value: unknown, unknown: boolean): { hint?: string } {
+function hintFor(kongPath: Path, value: unknown, unknown: boolean, notAllowed: boolean): { hint?: string } {
   const last = kongPath[kongPath.length - 1];
   if (unknown && typeof last === "string") {
     const parent = kongPath.slice(0, -1);
@@ -71,9 +75,9 @@ function hintFor(kongPath: Path, value: unknown, unknown: boolean): { hint?: str
     const match = closest(last, siblings);
     return match ? { hint: `did you mean ${formatPath([...parent, match])}?` } : {};
   }
-  const field = [...kongPath].reverse().find((p): p is string => typeof p === "string");
-  const allowed = field !== undefined && kongPath[0] === "config" ? ENUM_VALUES.get(field) : undefined;
-  if (allowed && typeof value === "string") {
+  const field = kongPath.filter((p): p is string => typeof p === "string").join(".");
+  const allowed = ENUM_VALUES.get(field);
+  if (allowed && notAllowed && typeof value === "string") {
     const match = closest(value, allowed);
     if (match) return { hint: `did you mean "${match}"?` };
   }

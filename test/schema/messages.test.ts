@@ -42,7 +42,7 @@ describe("formatValidationIssues", () => {
       "invalid session plugin at "payments/session", 11 problems:
         - id: expected a valid UUID, got "747d1e5-8246-4f65-a939-b392f1ee17f8"
         - instanceName (Kong: instance_name): the only accepted ascii characters are alphanumerics or ., -, _, and ~, got "my session"
-        - protocols[1]: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss, got "htps"
+        - protocols[1]: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss, got "htps" (did you mean "https"?)
         - tags[0]: expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences, got "team/a"
         - condition: length must be at most 1024, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...
         - config.idlingTimeout (Kong: config.idling_timeout): expected a number, got NaN

@@ -135,6 +135,7 @@ describe("values from a list", () => {
         kong: "protocols[1]",
         code: "invalid_value",
         message: "expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss",
+        hint: 'did you mean "http"?',
       },
     ]);
   });

@@ -6,19 +6,13 @@
  * write is an idempotent PUT or DELETE, so a retry is always safe. Errors are typed (see
  * `errors.ts`) and their messages hold neither the admin token nor a session secret.
  */
-import { readFileSync } from "node:fs";
 import type { Dispatcher } from "undici";
-import {
-  KongCdktfError,
-  KongRequestError,
-  KongResponseError,
-  KongTransportError,
-  type KongApiError,
-  type KongTransportErrorCode,
-} from "./errors.js";
+import { KongResponseError, type KongApiError } from "./errors.js";
 import { apiErrorFor, messageOf } from "./kong-errors.js";
-import { Redactor, type RetryEvent } from "./log.js";
-import { loadAgent, loadRequest } from "./undici.js";
+import type { Redactor, RetryEvent } from "./log.js";
+import { RETRY_STATUSES, Transport, type Answer } from "./transport.js";
+
+export { MAX_BODY_BYTES, parseRetryAfter } from "./transport.js";
 
 /** Options of a {@link KongAdminClient}. */
 export interface KongAdminClientOptions {
@@ -146,127 +140,29 @@ export interface ListPluginsOptions {
   readonly size?: number;
 }
 
-/** Answers larger than this are refused. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_MAX_MS = 5000;
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-]);
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|EPROTO$|HOSTNAME_MISMATCH$)/;
-
-type Method = "GET" | "PUT" | "DELETE";
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  /** parsed JSON when `kind` is `json`, else the text */
-  readonly body: unknown;
-  readonly kind: "json" | "html" | "text" | "empty";
-  readonly method: Method;
-  readonly path: string;
-  readonly url: string;
-  readonly attempts: number;
-}
-
-class AttemptTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`timed out after ${ms} ms`);
-  }
-}
-
 /** A client of Kong's Admin API for plugins. */
 export class KongAdminClient {
-  /** the server URL without user info, for messages */
-  readonly serverUrl: string;
-  private readonly origin: string;
-  private readonly basePath: string;
-  private readonly headers: Record<string, string>;
-  private readonly hasToken: boolean;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
-  private readonly requestTimeoutMs: number;
-  private readonly deadlineMs: number;
-  private readonly deadlineAt: number;
-  private readonly maxRetries: number;
-  private readonly redactor: Redactor;
-  private readonly random: () => number;
-  private readonly onRetry: ((event: RetryEvent) => void) | undefined;
-  private readonly onDebug: ((message: string) => void) | undefined;
+  private readonly http: Transport;
 
   constructor(options: KongAdminClientOptions) {
-    this.redactor = options.redactor ?? new Redactor();
-    this.redactor.add(options.token);
-    const url = parseServerUrl(options.serverUrl);
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, "");
-    this.serverUrl = this.origin + this.basePath;
+    this.http = new Transport(options);
+  }
 
-    this.requestTimeoutMs = positive(options.requestTimeoutMs, 10_000, "requestTimeoutMs");
-    this.deadlineMs = positive(options.deadlineMs, 60_000, "deadlineMs");
-    this.maxRetries = options.maxRetries ?? 5;
-    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
-      throw new KongRequestError(`invalid maxRetries ${String(options.maxRetries)}: expected an integer of at least 0`);
-    }
-    this.deadlineAt = Date.now() + this.deadlineMs;
-    this.random = options.random ?? Math.random;
-    this.onRetry = options.onRetry;
-    this.onDebug = options.onDebug;
-
-    this.headers = { accept: "application/json", "user-agent": "cdktf-kong-gateway" };
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      this.headers[name.toLowerCase()] = value;
-      if (/authorization|token|secret|cookie|key/i.test(name)) this.redactor.add(value);
-    }
-    if (url.username || url.password) {
-      const user = decodeURIComponent(url.username);
-      const password = decodeURIComponent(url.password);
-      this.redactor.add(password);
-      this.redactor.add(url.password);
-      this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-      this.redactor.add(this.headers.authorization);
-    }
-    this.hasToken = typeof options.token === "string" && options.token !== "";
-    if (this.hasToken) this.headers["kong-admin-token"] = options.token!;
-
-    if (options.insecureSkipTlsVerify) {
-      const warn = options.onWarning ?? ((message: string) => process.stderr.write(`kong: warning: ${message}\n`));
-      warn(`TLS certificate verification is off for ${this.serverUrl} (insecureSkipTlsVerify): use it only for tests`);
-    }
-    if (options.dispatcher) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
-    } else {
-      const Agent = loadAgent();
-      this.dispatcher = new Agent({ connect: tlsOptions(options) });
-      this.ownsDispatcher = true;
-    }
+  /** The server URL without user info, for messages. */
+  get serverUrl(): string {
+    return this.http.serverUrl;
   }
 
   /** `GET /`: the node's version and edition. */
   async info(): Promise<KongInfo> {
-    const answer = await this.send("GET", "/");
+    const answer = await this.http.send("GET", "/");
     if (answer.status !== 200) throw await this.errorFor(answer, undefined);
     return this.jsonObject(answer) as KongInfo;
   }
 
   /** `GET /{workspace}/plugins/{idOrName}`: the plugin, or undefined when there is none. */
   async getPlugin(workspace: string | undefined, idOrName: string): Promise<KongPlugin | undefined> {
-    const answer = await this.send("GET", this.pluginPath(workspace, idOrName));
+    const answer = await this.http.send("GET", this.pluginPath(workspace, idOrName));
     if (answer.status === 404 && !isProxyAnswer(answer)) return undefined;
     if (answer.status !== 200) throw await this.errorFor(answer, workspace);
     return this.plugin(this.jsonObject(answer), answer);
@@ -274,14 +170,14 @@ export class KongAdminClient {
 
   /** `PUT /{workspace}/plugins/{id}`: creates or wholly replaces the plugin; returns it as Kong stored it. */
   async putPlugin(workspace: string | undefined, id: string, body: Readonly<Record<string, unknown>>): Promise<KongPlugin> {
-    const answer = await this.send("PUT", this.pluginPath(workspace, id), body);
+    const answer = await this.http.send("PUT", this.pluginPath(workspace, id), body);
     if (answer.status !== 200 && answer.status !== 201) throw await this.errorFor(answer, workspace);
     return this.plugin(this.jsonObject(answer), answer);
   }
 
   /** `DELETE /{workspace}/plugins/{id}`: true on 204, false on 404 (nothing to delete). */
   async deletePlugin(workspace: string | undefined, id: string): Promise<boolean> {
-    const answer = await this.send("DELETE", this.pluginPath(workspace, id));
+    const answer = await this.http.send("DELETE", this.pluginPath(workspace, id));
     if (answer.status === 204 || answer.status === 200) return true;
     if (answer.status === 404 && !isProxyAnswer(answer)) return false;
     throw await this.errorFor(answer, workspace);
@@ -297,7 +193,7 @@ export class KongAdminClient {
       if (options.tags && options.tags.length > 0) query.set("tags", options.tags.join(","));
       if (offset !== undefined) query.set("offset", offset);
       const search = query.toString();
-      const answer = await this.send("GET", `${this.pluginsPath(workspace)}${search ? `?${search}` : ""}`);
+      const answer = await this.http.send("GET", `${this.pluginsPath(workspace)}${search ? `?${search}` : ""}`);
       if (answer.status !== 200) throw await this.errorFor(answer, workspace);
       const page = this.jsonObject(answer);
       const data = isEmptyObject(page.data) ? [] : page.data;
@@ -311,9 +207,14 @@ export class KongAdminClient {
     }
   }
 
+  /** The URL of a plugin, as the client requests it (without user info), for messages. */
+  pluginUrl(workspace: string | undefined, idOrName: string): string {
+    return this.http.url(this.pluginPath(workspace, idOrName));
+  }
+
   /** Closes the client's own connections (not an injected dispatcher). */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.http.close();
   }
 
   private pluginsPath(workspace: string | undefined): string {
@@ -322,130 +223,6 @@ export class KongAdminClient {
 
   private pluginPath(workspace: string | undefined, idOrName: string): string {
     return `${this.pluginsPath(workspace)}/${encodeURIComponent(idOrName)}`;
-  }
-
-  /** One request with retries, timeouts and the deadline; any status is returned. */
-  private async send(method: Method, path: string, body?: unknown, retries = true): Promise<Answer> {
-    const fullPath = this.basePath + path;
-    const url = this.origin + fullPath;
-    this.redactor.addPluginSecret(body);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const maxAttempts = retries ? this.maxRetries + 1 : 1;
-    let last = "";
-    for (let attempt = 1; ; attempt++) {
-      const remaining = this.deadlineAt - Date.now();
-      if (remaining <= 0) throw this.deadlineError(method, fullPath, attempt - 1, last);
-      const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
-      let wait: number;
-      try {
-        const answer = await this.attempt(method, fullPath, url, payload, timeoutMs, attempt);
-        if (!RETRY_STATUSES.has(answer.status) || attempt >= maxAttempts) return answer;
-        last = String(answer.status);
-        const retryAfter = answer.status === 429 ? parseRetryAfter(header(answer.headers, "retry-after"), Date.now()) : undefined;
-        if (retryAfter !== undefined && Date.now() + retryAfter > this.deadlineAt) {
-          throw new KongTransportError(
-            "KONG_DEADLINE_EXCEEDED",
-            `gave up on ${method} ${fullPath}: Kong answered 429 and asked to wait ${Math.ceil(retryAfter / 1000)} s, past the deadline of ${this.deadlineMs} ms (raise the deadlineMs option to wait longer)`,
-            { method, url, attempts: attempt },
-          );
-        }
-        wait = retryAfter ?? this.backoff(attempt);
-      } catch (error) {
-        if (error instanceof KongCdktfError) throw error;
-        if (error instanceof AttemptTimeout) {
-          if (timeoutMs < this.requestTimeoutMs) throw this.deadlineError(method, fullPath, attempt, "timeout");
-          if (attempt >= maxAttempts) {
-            throw this.transportError("KONG_TIMEOUT", method, fullPath, url, attempt, error, `timed out after ${error.ms} ms`);
-          }
-          last = "timeout";
-        } else {
-          const code = errorCode(error);
-          if (code !== undefined && TLS_CODE.test(code)) {
-            throw this.transportError("KONG_TLS_ERROR", method, fullPath, url, attempt, error, code);
-          }
-          if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_ARG_TYPE" || code === "ERR_INVALID_CHAR") {
-            throw new KongRequestError(this.redactor.redact(`cannot send ${method} ${fullPath}: ${messageText(error)}`), { cause: error });
-          }
-          const kind = code !== undefined && TIMEOUT_CODES.has(code) ? "KONG_TIMEOUT" : "KONG_CONNECTION_FAILED";
-          const transient = code !== undefined && (CONNECTION_CODES.has(code) || TIMEOUT_CODES.has(code));
-          if (!transient || attempt >= maxAttempts) {
-            throw this.transportError(kind, method, fullPath, url, attempt, error, code ?? messageText(error));
-          }
-          last = code;
-        }
-        wait = this.backoff(attempt);
-      }
-      if (Date.now() + wait >= this.deadlineAt) throw this.deadlineError(method, fullPath, attempt, last);
-      this.onRetry?.({ method, path: fullPath, attempt: attempt + 1, maxAttempts, delayMs: wait, reason: last });
-      if (wait > 0) await sleep(wait);
-    }
-  }
-
-  private async attempt(
-    method: Method,
-    path: string,
-    url: string,
-    payload: string | undefined,
-    timeoutMs: number,
-    attempt: number,
-  ): Promise<Answer> {
-    const controller = new AbortController();
-    const timeout = new AttemptTimeout(timeoutMs);
-    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
-    const started = Date.now();
-    try {
-      if (this.onDebug) this.onDebug(`${method} ${url}${payload === undefined ? "" : ` ${this.printable(JSON.parse(payload))}`}`);
-      const response = await loadRequest().call(this.dispatcher, {
-        origin: this.origin,
-        path,
-        method,
-        headers: payload === undefined ? this.headers : { ...this.headers, "content-type": "application/json" },
-        body: payload,
-        signal: controller.signal,
-      });
-      const text = await readCapped(response.body, () => this.tooLarge(method, path, url, response.statusCode));
-      const answer = this.parse(response.statusCode, response.headers, text, method, path, url, attempt);
-      if (this.onDebug) {
-        const shown = answer.kind === "json" ? this.printable(answer.body) : answer.kind === "html" ? "(an HTML page)" : this.redactor.redact(text);
-        this.onDebug(`${method} ${url} -> ${answer.status} in ${Date.now() - started} ms ${shown}`.trimEnd());
-      }
-      return answer;
-    } catch (error) {
-      if (controller.signal.aborted && controller.signal.reason === timeout) throw timeout;
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private parse(
-    status: number,
-    headers: Answer["headers"],
-    text: string,
-    method: Method,
-    path: string,
-    url: string,
-    attempts: number,
-  ): Answer {
-    const base = { status, headers, method, path, url, attempts };
-    const trimmed = text.trim();
-    if (trimmed === "") return { ...base, body: "", kind: "empty" };
-    const contentType = header(headers, "content-type") ?? "";
-    if (/json/i.test(contentType) || /^[[{"]/.test(trimmed)) {
-      try {
-        const body: unknown = JSON.parse(text);
-        this.redactor.addPluginSecret(body);
-        const data = (body as { data?: unknown } | null)?.data;
-        if (Array.isArray(data)) for (const item of data) this.redactor.addPluginSecret(item);
-        return { ...base, body, kind: "json" };
-      } catch {
-        if (/json/i.test(contentType) && status >= 200 && status < 300) {
-          throw new KongResponseError(`invalid JSON from ${method} ${path} (${status}): the answer does not parse`, { status, method, url });
-        }
-      }
-    }
-    const html = /text\/html/i.test(contentType) || trimmed.startsWith("<");
-    return { ...base, body: html ? "an HTML page" : text, kind: html ? "html" : "text" };
   }
 
   /** The answer as a JSON object, or a KongResponseError. */
@@ -471,18 +248,10 @@ export class KongAdminClient {
   }
 
   private invalid(answer: Answer, problem: string): KongResponseError {
-    return new KongResponseError(this.redactor.redact(`invalid answer to ${answer.method} ${answer.path} (${answer.status}): ${problem}`), {
+    return new KongResponseError(this.http.redactor.redact(`invalid answer to ${answer.method} ${answer.path} (${answer.status}): ${problem}`), {
       status: answer.status,
       method: answer.method,
       url: answer.url,
-    });
-  }
-
-  private tooLarge(method: Method, path: string, url: string, status: number): KongResponseError {
-    return new KongResponseError(`invalid answer to ${method} ${path} (${status}): larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`, {
-      status,
-      method,
-      url,
     });
   }
 
@@ -493,7 +262,7 @@ export class KongAdminClient {
     let info: KongInfo | undefined;
     if (answer.status === 404 && workspace && !isProxyAnswer(answer)) {
       // A workspace path answered 404 where Kong cannot (PUT upserts): is this open-source Kong?
-      info = await this.send("GET", "/", undefined, false).then(
+      info = await this.http.send("GET", "/", undefined, false).then(
         (a) => (a.status === 200 && a.kind === "json" ? (a.body as KongInfo) : undefined),
         () => undefined,
       );
@@ -506,135 +275,18 @@ export class KongAdminClient {
         method: answer.method,
         path: answer.path,
         url: answer.url,
-        serverUrl: this.serverUrl,
+        serverUrl: this.http.serverUrl,
         body: answer.body,
         attempts: answer.attempts,
         workspace,
-        hasToken: this.hasToken,
+        hasToken: this.http.hasToken,
         ...(typeof info?.edition === "string" ? { edition: info.edition } : {}),
         ...(typeof info?.version === "string" ? { version: info.version } : {}),
       },
-      this.redactor,
+      this.http.redactor,
       propPathOf,
     );
   }
-
-  private transportError(
-    code: KongTransportErrorCode,
-    method: Method,
-    path: string,
-    url: string,
-    attempts: number,
-    cause: unknown,
-    what: string,
-  ): KongTransportError {
-    const tries = attempts > 1 ? `, ${attempts} attempts` : "";
-    const detail = messageText(cause);
-    const message =
-      code === "KONG_TLS_ERROR"
-        ? `the TLS connection to ${this.serverUrl} failed for ${method} ${path} (${what}: ${detail}): set the caCertFile option to the PEM file of the CA that signed Kong's certificate`
-        : code === "KONG_TIMEOUT"
-          ? `${method} ${path} to ${this.serverUrl} ${what.startsWith("timed out") ? what : `timed out (${what})`}${tries ? ` (${attempts} attempts)` : ""}: raise the requestTimeoutMs option if Kong is slow`
-          : `cannot connect to Kong at ${this.serverUrl} for ${method} ${path} (${what}${tries}): check the server URL and that Kong's Admin API listens there`;
-    return new KongTransportError(code, this.redactor.redact(lowerFirst(message)), { method, url, attempts, cause });
-  }
-
-  private deadlineError(method: Method, path: string, attempts: number, last: string): KongTransportError {
-    const lastPart = last ? `, last: ${/^\d+$/.test(last) ? `status ${last}` : last}` : "";
-    return new KongTransportError(
-      "KONG_DEADLINE_EXCEEDED",
-      `gave up on ${method} ${path} at ${this.serverUrl} after the deadline of ${this.deadlineMs} ms (${attempts} ${attempts === 1 ? "attempt" : "attempts"}${lastPart}): raise the deadlineMs option to wait longer`,
-      { method, url: this.origin + path, attempts },
-    );
-  }
-
-  private backoff(failedAttempt: number): number {
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failedAttempt - 1));
-    return Math.round(this.random() * ceiling);
-  }
-
-  private printable(value: unknown): string {
-    const text = JSON.stringify(this.redactor.scrub(value));
-    return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
-  }
-}
-
-/**
- * The wait a `Retry-After` header asks for, in milliseconds: delay seconds or an HTTP date;
- * undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function parseServerUrl(serverUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(serverUrl);
-  } catch {
-    throw new KongRequestError(`invalid server URL "${serverUrl.replace(/\/\/[^/@]*@/, "//")}": expected http(s)://host[:port]`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new KongRequestError(`invalid server URL "${url.origin}${url.pathname}": expected an http or https URL`);
-  }
-  if (url.search || url.hash) {
-    throw new KongRequestError(`invalid server URL "${url.origin}${url.pathname}": expected no query or fragment`);
-  }
-  return url;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new KongRequestError(`invalid ${name} ${String(value)}: expected a positive number of milliseconds`);
-  }
-  return value;
-}
-
-function tlsOptions(options: KongAdminClientOptions): Record<string, unknown> {
-  const tls: Record<string, unknown> = {};
-  if (options.caCertFile) tls.ca = readPem(options.caCertFile, "caCertFile");
-  if (options.clientCertFile || options.clientKeyFile) {
-    if (!options.clientCertFile || !options.clientKeyFile) {
-      throw new KongRequestError("clientCertFile and clientKeyFile go together: set both, or neither");
-    }
-    tls.cert = readPem(options.clientCertFile, "clientCertFile");
-    tls.key = readPem(options.clientKeyFile, "clientKeyFile");
-  }
-  if (options.insecureSkipTlsVerify) tls.rejectUnauthorized = false;
-  return tls;
-}
-
-function readPem(file: string, option: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new KongRequestError(`cannot read the ${option} file ${file} (${errorCode(error) ?? messageText(error)})`, { cause: error });
-  }
-}
-
-async function readCapped(body: Dispatcher.ResponseData["body"], tooLarge: () => Error): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw tooLarge();
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function header(headers: Answer["headers"], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function isProxyAnswer(answer: Answer): boolean {
@@ -643,25 +295,4 @@ function isProxyAnswer(answer: Answer): boolean {
 
 function isEmptyObject(value: unknown): boolean {
   return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
-}
-
-function errorCode(error: unknown): string | undefined {
-  const candidates = [error, (error as { cause?: unknown } | null)?.cause, (error as { errors?: unknown[] } | null)?.errors?.[0]];
-  for (const candidate of candidates) {
-    const code = (candidate as { code?: unknown } | null | undefined)?.code;
-    if (typeof code === "string" && code !== "") return code;
-  }
-  return undefined;
-}
-
-function messageText(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
-}
-
-function lowerFirst(text: string): string {
-  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

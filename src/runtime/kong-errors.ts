@@ -129,7 +129,7 @@ export function apiErrorFor(
   if (answer.status === 404 && answer.workspace) {
     const community = answer.edition === "community";
     const advice = community
-      ? `Kong${answer.version ? ` ${answer.version}` : ""} at ${answer.serverUrl} is open-source Kong, which has no workspaces: leave the workspace unset`
+      ? `it is open-source Kong${answer.version ? ` ${answer.version}` : ""}, which has no workspaces: leave the workspace unset`
       : "create it, or fix the workspace name";
     return new KongWorkspaceNotFoundError(
       r(`workspace ${answer.workspace} does not exist at ${answer.serverUrl} (404 on ${request}): ${advice}`),

@@ -163,8 +163,11 @@ export function formatApplied(
   switch (result) {
     case "created":
       return `created session plugin ${id} ${where} in ${ms} ms`;
-    case "updated":
-      return `updated session plugin ${id} ${where}${changed.length ? ` (${changed.join(", ")})` : ""} in ${ms} ms`;
+    case "updated": {
+      const fields = changed.join(", ");
+      const detail = !fields ? where : workspace ? `${where} (${fields})` : `(default workspace; ${fields})`;
+      return `updated session plugin ${id} ${detail} in ${ms} ms`;
+    }
     case "unchanged":
       return `session plugin ${id} unchanged ${where} in ${ms} ms`;
   }

@@ -25,7 +25,6 @@ for (const { backend, skip } of backendsToRun()) {
       routeA = kong.addRoute({ workspace: WS }).id;
       routeB = kong.addRoute({ workspace: WS }).id;
       stack = new E2eStack({ backend, serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN });
-      expectExit(await stack.workdir.init(), 0, "terraform init");
     });
 
     afterAll(async () => {
@@ -39,8 +38,8 @@ for (const { backend, skip } of backendsToRun()) {
       });
 
     async function applyAndExpectEmptyPlan(what: string) {
-      const applied = expectExit(await stack.workdir.apply(), 0, what);
-      expectExit(await stack.workdir.plan(), 0, `plan right after ${what}`);
+      const applied = expectExit(await stack.apply(), 0, what);
+      expectExit(await stack.plan(), 0, `plan right after ${what}`);
       return applied;
     }
 
@@ -84,7 +83,7 @@ for (const { backend, skip } of backendsToRun()) {
     it("fails the apply when Kong rejects the plugin, and converges once it is corrected", async () => {
       const missing = "0b7e5a4c-1f2d-4e3a-9b8c-7d6e5f4a3b2c";
       load({ session: { config: { cookieName: "sid" }, route: { id: missing } } });
-      const failed = await stack.workdir.apply();
+      const failed = await stack.apply();
       expect(failed.exitCode).toBe(1);
       expect(failed.stderr).toContain("KONG_FOREIGN_KEY_VIOLATION");
       expect(failed.stderr).toContain(missing);
@@ -110,7 +109,7 @@ for (const { backend, skip } of backendsToRun()) {
     });
 
     it("deletes every plugin on terraform destroy", async () => {
-      expectExit(await stack.workdir.destroy(), 0, "terraform destroy");
+      expectExit(await stack.destroy(), 0, "terraform destroy");
       expect(kong.plugins("default")).toEqual([]);
       expect(kong.plugins(WS)).toEqual([]);
     });

@@ -58,6 +58,7 @@ export function synthStack(name: string, build: (stack: TerraformStack) => void)
 /** A terraform working directory plus a way to (re)load a stack built against a provider. */
 export class E2eStack {
   readonly workdir: TerraformWorkdir;
+  private initialized = false;
 
   constructor(
     private readonly providerProps: KongGatewayProviderProps,
@@ -76,6 +77,28 @@ export class E2eStack {
     this.workdir.load(synth.dir);
     synth.dispose();
     return this;
+  }
+
+  /** `terraform init` once, after the first configuration is loaded. */
+  async init(): Promise<void> {
+    if (this.initialized) return;
+    expectExit(await this.workdir.init(), 0, "terraform init");
+    this.initialized = true;
+  }
+
+  async apply(env?: Record<string, string>): Promise<TerraformResult> {
+    await this.init();
+    return this.workdir.apply([], env);
+  }
+
+  async plan(env?: Record<string, string>): Promise<TerraformResult> {
+    await this.init();
+    return this.workdir.plan([], env);
+  }
+
+  async destroy(env?: Record<string, string>): Promise<TerraformResult> {
+    await this.init();
+    return this.workdir.destroy([], env);
   }
 
   dispose(): void {

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     check(await workdir.init(), "terraform init");
     say(`3. terraform ${terraform.version} apply:`);
     const applied = check(await workdir.apply(), "terraform apply");
-    for (const line of applied.stdout.split("\n").filter((l) => l.includes("kong:") || l.startsWith("Apply complete"))) say(`   ${line.trim()}`);
+    for (const line of applied.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Apply complete"))) say(`   ${line.trim()}`);
     const plan = await workdir.plan();
     say(`   terraform plan right after: ${plan.exitCode === 0 ? "no changes" : `exit ${plan.exitCode}`}`);
 
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
 
     say("5. terraform destroy:");
     const destroyed = check(await workdir.destroy(), "terraform destroy");
-    for (const line of destroyed.stdout.split("\n").filter((l) => l.includes("kong:") || l.startsWith("Destroy complete"))) say(`   ${line.trim()}`);
+    for (const line of destroyed.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Destroy complete"))) say(`   ${line.trim()}`);
     say(`   plugins left in Kong: ${kong.plugins("team-payments").length + kong.plugins("default").length}`);
     return 0;
   } catch (error) {

@@ -1,0 +1,19 @@
+/**
+ * `cdktf-kong-gateway/testing`: an offline Kong Admin API for tests, and Kong's own plugin
+ * validation rules re-implemented independently of the library.
+ */
+export { KongEmulator } from "./emulator.js";
+export type {
+  EmulatorStats,
+  FailureSpec,
+  FaultKind,
+  KongEmulatorOptions,
+  KongFaultControls,
+  KongPluginEntity,
+  MalformedKind,
+  RandomFaultOptions,
+  RecordedRequest,
+} from "./types.js";
+export { checkPluginBody, validateSessionPlugin, type KongSchemaOptions, type PluginCheck } from "./kong-schema.js";
+export { KONG_ERROR_CODES, type KongErrorBody } from "./kong-errors.js";
+export { findTerraform, TerraformWorkdir, type TerraformResult, type TerraformWorkdirOptions } from "./terraform.js";

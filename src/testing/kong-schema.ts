@@ -1,0 +1,310 @@
+/**
+ * The plugin entity and the session plugin's schema as Kong defines them
+ * (kong/db/schema/entities/plugins.lua, kong/plugins/session/schema.lua, typedefs.lua), per edition
+ * and version, plus the independent validator {@link validateSessionPlugin}.
+ *
+ * This file deliberately does not import the library's zod schemas: it is the Kong-faithful
+ * reference the library's validator is tested against.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { KongInternalError, schemaViolation, type KongErrorBody } from "./kong-errors.js";
+import { luaToString, type LuaTable } from "./lua-compat.js";
+import { processAutoFields, validateRecord, type AutoContext, type FieldDef, type FieldList, type JsonObject, type Processed } from "./schema-engine.js";
+
+/** Which Kong the schema describes. */
+export interface KongSchemaOptions {
+  /** `community` (open-source) or `enterprise`; default `enterprise` */
+  readonly edition?: "community" | "enterprise";
+  /** Kong version, e.g. `3.9.1` or `3.4.3.17`; default `3.9.1` */
+  readonly version?: string;
+  /** the default of `config.secret` (Kong's per-node random secret) */
+  readonly nodeSecret?: string;
+}
+
+/** Plugins bundled with open-source Kong (kong/constants.lua). */
+export const COMMUNITY_PLUGINS: readonly string[] = [
+  "jwt", "acl", "correlation-id", "cors", "oauth2", "tcp-log", "udp-log", "file-log", "http-log", "key-auth",
+  "hmac-auth", "basic-auth", "ip-restriction", "request-transformer", "response-transformer",
+  "request-size-limiting", "rate-limiting", "response-ratelimiting", "syslog", "loggly", "datadog", "ldap-auth",
+  "statsd", "bot-detection", "aws-lambda", "request-termination", "prometheus", "proxy-cache", "session", "acme",
+  "grpc-gateway", "grpc-web", "pre-function", "post-function", "azure-functions", "zipkin", "opentelemetry",
+  "ai-proxy", "ai-prompt-decorator", "ai-prompt-template", "ai-prompt-guard", "ai-request-transformer",
+  "ai-response-transformer", "standard-webhooks", "redirect",
+];
+
+/** A selection of Kong Enterprise's additional plugins. */
+export const ENTERPRISE_PLUGINS: readonly string[] = [
+  "openid-connect", "rate-limiting-advanced", "request-validator", "mtls-auth", "canary", "jwt-signer",
+  "oauth2-introspection", "opa", "proxy-cache-advanced", "key-auth-enc", "ldap-auth-advanced", "vault-auth",
+  "forward-proxy", "exit-transformer", "route-transformer-advanced", "request-transformer-advanced",
+  "response-transformer-advanced", "websocket-size-limit", "websocket-validator", "xml-threat-protection",
+  "json-threat-protection", "saml", "jq", "graphql-rate-limiting-advanced", "ai-rate-limiting-advanced",
+  "ai-semantic-cache", "oas-validation", "upstream-oauth", "header-cert-auth",
+];
+
+/** `major.minor` comparison; extra parts (Enterprise's fourth number) are ignored. */
+export function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [maj = 0, min = 0] = version.split(".").map((part) => parseInt(part, 10) || 0);
+  return maj > major || (maj === major && min >= minor);
+}
+
+function utf8Error(value: string): string | undefined {
+  if (!/[\ud800-\udfff]/.test(value)) return undefined;
+  let position = 1;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const high = code >= 0xd800 && code <= 0xdbff;
+    const low = code >= 0xdc00 && code <= 0xdfff;
+    const pairOk = high && i + 1 < value.length && value.charCodeAt(i + 1) >= 0xdc00 && value.charCodeAt(i + 1) <= 0xdfff;
+    if ((high && !pairOk) || low) return `invalid utf-8 character sequence detected at position ${position}`;
+    position += Buffer.byteLength(value.slice(i, pairOk ? i + 2 : i + 1));
+    if (pairOk) i++;
+  }
+  return undefined;
+}
+
+/** `typedefs.utf8_name`'s validator (instance_name, route and service names). */
+export function validateUtf8Name(value: string): string | undefined {
+  const bad = utf8Error(value);
+  if (bad) return bad;
+  if (![...value].every((ch) => /[A-Za-z0-9._~-]/.test(ch) || ch.charCodeAt(0) >= 0x80)) {
+    return `invalid value '${value}': the only accepted ascii characters are alphanumerics or ., -, _, and ~`;
+  }
+  return undefined;
+}
+
+/** Whether a character may appear in a tag (printable ASCII except `,` and `/`, or non-ASCII). */
+export function isTagChar(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code >= 0x80 || (code >= 0x20 && code <= 0x7e && ch !== "," && ch !== "/");
+}
+
+/** `typedefs.tag`'s validator. */
+export function validateTag(value: string): string | undefined {
+  const bad = utf8Error(value);
+  if (bad) return bad;
+  if (![...value].every(isTagChar)) {
+    return `invalid tag '${value}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`;
+  }
+  return undefined;
+}
+
+/** Protocols a plugin may list, per edition, sorted as Kong sorts them. */
+export function protocolsFor(edition: "community" | "enterprise"): readonly string[] {
+  const base = ["grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp"];
+  return edition === "enterprise" ? [...base, "ws", "wss"] : base;
+}
+
+const str = (description: string, defaultValue?: string): FieldDef => ({ type: "string", description, default: defaultValue });
+const num = (description: string, defaultValue: number): FieldDef => ({ type: "number", description, default: defaultValue });
+const bool = (description: string, defaultValue: boolean): FieldDef => ({ type: "boolean", description, default: defaultValue });
+
+const SESSION_HEADERS: FieldDef = {
+  type: "set",
+  description: "List of information to include, as headers, in the response to the downstream.",
+  elements: { type: "string", oneOf: ["id", "audience", "subject", "timeout", "idling-timeout", "rolling-timeout", "absolute-timeout"] },
+};
+
+/** The session plugin's deprecated aliases (`shorthand_fields`), never returned. */
+export const SESSION_SHORTHANDS = [
+  { name: "cookie_lifetime", type: "number", map: (v: unknown) => ({ rolling_timeout: v }) },
+  { name: "cookie_idletime", type: "number", map: (v: unknown) => ({ idling_timeout: v === null ? 0 : v }) },
+  { name: "cookie_renew", type: "number", map: () => undefined },
+  { name: "cookie_discard", type: "number", map: (v: unknown) => ({ stale_ttl: v }) },
+  { name: "cookie_samesite", type: "string", map: (v: unknown) => ({ cookie_same_site: v === "off" ? "Lax" : v }) },
+  { name: "cookie_httponly", type: "boolean", map: (v: unknown) => ({ cookie_http_only: v }) },
+  { name: "cookie_persistent", type: "boolean", map: (v: unknown) => ({ remember: v }) },
+] as const;
+
+/** The session plugin's `config` fields for one edition and version, in Kong's order. */
+export function sessionConfigFields(options: Required<KongSchemaOptions>): FieldList {
+  const { edition, version, nodeSecret } = options;
+  const fields: Array<readonly [string, FieldDef]> = [
+    ["secret", { type: "string", description: "The secret that is used in keyed HMAC generation.", default: nodeSecret, referenceable: true }],
+    ["storage", { type: "string", description: "Determines where the session data is stored.", oneOf: ["cookie", "kong"], default: "cookie" }],
+    ["audience", str("The session audience, which is the intended target application.", "default")],
+    ["idling_timeout", num("The session cookie idle time, in seconds.", 900)],
+    ["rolling_timeout", num("The session cookie rolling timeout, in seconds.", 3600)],
+    ["absolute_timeout", num("The session cookie absolute timeout, in seconds.", 86400)],
+    ["stale_ttl", num("The duration, in seconds, after which an old cookie is discarded.", 10)],
+    ["cookie_name", str("The name of the cookie.", "session")],
+    ["cookie_path", str("The resource in the host where the cookie is available.", "/")],
+    ["cookie_domain", str("The domain with which the cookie is intended to be exchanged.")],
+    ["cookie_same_site", { type: "string", description: "Determines whether and how a cookie may be sent with cross-site requests.", default: "Strict", oneOf: ["Strict", "Lax", "None", "Default"] }],
+    ["cookie_http_only", bool("Applies the `HttpOnly` tag so that the cookie is sent only to a server.", true)],
+    ["cookie_secure", bool("Applies the Secure directive so that the cookie may be sent to the server only with an encrypted request over the HTTPS protocol.", true)],
+    ["remember", bool("Enables or disables persistent sessions.", false)],
+    ["remember_cookie_name", str("Persistent session cookie name.", "remember")],
+    ["remember_rolling_timeout", num("The persistent session rolling timeout window, in seconds.", 604800)],
+    ["remember_absolute_timeout", num("The persistent session absolute timeout limit, in seconds.", 2592000)],
+    ["response_headers", SESSION_HEADERS],
+    ["request_headers", SESSION_HEADERS],
+  ];
+  if (versionAtLeast(version, 3, 5)) fields.push(["read_body_for_logout", { type: "boolean", default: false }]);
+  fields.push(
+    ["logout_methods", { type: "set", description: "A set of HTTP methods that the plugin will respond to.", elements: { type: "string", oneOf: ["GET", "POST", "DELETE"] }, default: ["POST", "DELETE"] }],
+    ["logout_query_arg", str("The query argument passed to logout requests.", "session_logout")],
+    ["logout_post_arg", str("The POST argument passed to logout requests.", "session_logout")],
+  );
+  if (versionAtLeast(version, 3, 10)) {
+    fields.push(["hash_subject", bool("Whether to hash or not the subject when store_metadata is enabled.", false)]);
+    fields.push(["store_metadata", bool("Whether to also store metadata of sessions.", false)]);
+  }
+  if (edition === "enterprise" && versionAtLeast(version, 3, 12)) {
+    fields.push(["bind", { type: "array", description: "Bind the session to data acquired from the HTTP request or connection.", elements: { type: "string", oneOf: ["ip", "scheme", "user-agent"] } }]);
+  }
+  return fields;
+}
+
+/** The plugin entity's fields (the parent schema, `config` still abstract). */
+export function pluginEntityFields(options: Required<KongSchemaOptions>): FieldList {
+  const { edition, version } = options;
+  const enterprise = edition === "enterprise";
+  const foreign = (reference: string): FieldDef => ({ type: "foreign", reference, default: null });
+  const accessRule: FieldDef = { type: "record", required: true, fields: [["access", { type: "array", elements: { type: "string" } }]] };
+  const fields: Array<readonly [string, FieldDef]> = [
+    ["id", { type: "string", uuid: true, auto: true }],
+    ["name", { type: "string", required: true }],
+    ["instance_name", { type: "string", custom: validateUtf8Name }],
+    ["created_at", { type: "integer", timestamp: true, auto: true }],
+    ["updated_at", { type: "integer", timestamp: true, auto: true, unvalidated: true }],
+    ["route", foreign("routes")],
+    ["service", foreign("services")],
+    ["consumer", foreign("consumers")],
+  ];
+  if (enterprise) fields.push(["consumer_group", foreign("consumer_groups")]);
+  fields.push(
+    ["config", { type: "record", abstract: true }],
+    ["protocols", { type: "set", required: true, default: ["grpc", "grpcs", "http", "https"], elements: { type: "string", oneOf: protocolsFor(edition) } }],
+    ["enabled", { type: "boolean", required: true, default: true }],
+    ["tags", { type: "set", elements: { type: "string", required: true, custom: validateTag } }],
+  );
+  if (enterprise) fields.push(["ordering", { type: "record", fields: [["before", accessRule], ["after", accessRule]] }]);
+  if (enterprise && versionAtLeast(version, 3, 10)) {
+    const partial: FieldDef = {
+      type: "record",
+      required: true,
+      fields: [
+        ["id", { type: "string", uuid: true, required: true }],
+        ["name", { type: "string", custom: validateUtf8Name }],
+        ["path", { type: "string" }],
+      ],
+    };
+    fields.push(["partials", { type: "array", elements: partial }]);
+  }
+  if (enterprise && versionAtLeast(version, 3, 15)) fields.push(["condition", { type: "string", lenMax: 1024 }]);
+  return fields;
+}
+
+/**
+ * A secret like the one Kong generates once per node (kong/plugins/session/schema.lua): base64 of
+ * 32 random bytes with every `/`, `+` and `=` replaced by one random digit, capital and small letter.
+ */
+export function randomNodeSecret(): string {
+  const digit = String.fromCharCode(48 + randomInt(10));
+  const upper = String.fromCharCode(65 + randomInt(26));
+  const lower = String.fromCharCode(97 + randomInt(26));
+  return randomBytes(32).toString("base64").replaceAll("/", digit).replaceAll("+", upper).replaceAll("=", lower);
+}
+
+let processSecret: string | undefined;
+
+/** Fills in the defaults of {@link KongSchemaOptions}; the secret defaults to one per process, like a Kong node's. */
+export function resolveSchemaOptions(options: KongSchemaOptions = {}): Required<KongSchemaOptions> {
+  processSecret ??= randomNodeSecret();
+  return { edition: options.edition ?? "enterprise", version: options.version ?? "3.9.1", nodeSecret: options.nodeSecret ?? processSecret };
+}
+
+const schemaCache = new Map<string, PluginSchemas>();
+
+function schemasFor(options?: KongSchemaOptions): PluginSchemas {
+  const resolved = resolveSchemaOptions(options);
+  const key = JSON.stringify([resolved.edition, resolved.version, resolved.nodeSecret]);
+  let schemas = schemaCache.get(key);
+  if (!schemas) {
+    if (schemaCache.size > 32) schemaCache.clear();
+    schemas = new PluginSchemas(resolved);
+    schemaCache.set(key, schemas);
+  }
+  return schemas;
+}
+
+/** The plugin entity schema of one Kong, specialised per plugin name like Kong's subschemas. */
+export class PluginSchemas {
+  /** the parent schema (config abstract) */
+  readonly entity: FieldDef;
+  /** the plugin names this Kong knows */
+  readonly enabled: ReadonlySet<string>;
+  private readonly byName = new Map<string, FieldDef>();
+
+  constructor(readonly options: Required<KongSchemaOptions>) {
+    const parent = pluginEntityFields(options);
+    this.entity = { type: "record", fields: parent };
+    this.enabled = new Set(options.edition === "enterprise" ? [...COMMUNITY_PLUGINS, ...ENTERPRISE_PLUGINS] : COMMUNITY_PLUGINS);
+    const sessionConfig: FieldDef = { type: "record", required: true, fields: sessionConfigFields(options), shorthands: SESSION_SHORTHANDS };
+    const genericConfig: FieldDef = { type: "record", required: true, default: {} };
+    for (const name of this.enabled) {
+      const session = name === "session";
+      const fields = parent.map(([key, field]): readonly [string, FieldDef] => {
+        if (key === "config") return [key, session ? sessionConfig : genericConfig];
+        if (session && (key === "consumer" || key === "consumer_group")) return [key, { ...field, eqNull: true }];
+        return [key, field];
+      });
+      this.byName.set(name, { type: "record", fields });
+    }
+  }
+
+  /** Kong's `get_subschema`: by name, or the first known name of a list. */
+  forName(name: unknown): FieldDef | undefined {
+    if (typeof name === "string") return this.byName.get(name);
+    if (Array.isArray(name)) for (const item of name) if (typeof item === "string" && this.byName.has(item)) return this.byName.get(item);
+    return undefined;
+  }
+
+  /** `process_auto_fields` of a plugin body in a CRUD context. */
+  process(body: JsonObject, context: AutoContext): Processed {
+    return processAutoFields(this.forName(body["name"]) ?? this.entity, body, context);
+  }
+
+  /** `Schema:validate` of a processed plugin; an empty table when valid. */
+  validate(input: JsonObject, fullCheck: boolean): LuaTable {
+    const name = input["name"];
+    if (name === undefined || name === null) return new Map([["name", "required field missing"]]);
+    const def = this.forName(name);
+    if (!def) return new Map([["name", `plugin '${nameForMessage(name)}' not enabled; add it to the 'plugins' configuration property`]]);
+    return validateRecord(def, input, fullCheck);
+  }
+}
+
+function nameForMessage(name: unknown): string {
+  if (typeof name === "string") return name;
+  if (typeof name === "number" || typeof name === "boolean") throw new KongInternalError("attempt to index the plugin name");
+  const first = Array.isArray(name) ? name[0] : undefined;
+  if (first === undefined) return "nil";
+  if (typeof first === "object" && first !== null) return "table: 0x0000000000000000";
+  return luaToString(first as string | number | boolean | null);
+}
+
+/** The outcome of checking a plugin body: the entity Kong would store, or Kong's error body. */
+export type PluginCheck = { readonly entity: JsonObject; readonly error?: undefined } | { readonly entity?: undefined; readonly error: KongErrorBody };
+
+/**
+ * Checks a plugin body (what a client POSTs) against Kong's schema for the given edition and
+ * version, the way Kong's insert does before it touches the database (no foreign-key or
+ * uniqueness checks): aliases applied, defaults filled, every rule of the schema.
+ */
+export function checkPluginBody(body: JsonObject, options?: KongSchemaOptions): PluginCheck {
+  const schemas = schemasFor(options);
+  const processed = schemas.process(body, "insert");
+  if (processed.errors) return { error: schemaViolation(processed.errors) };
+  const errors = schemas.validate(processed.value, true);
+  return errors.size > 0 ? { error: schemaViolation(errors) } : { entity: processed.value };
+}
+
+/**
+ * Kong's verdict on a session plugin body: `undefined` when Kong accepts it, else the exact error
+ * body Kong answers (code 2, `schema violation (…)`). Independent of the library's own schemas.
+ */
+export function validateSessionPlugin(body: JsonObject, options?: KongSchemaOptions): KongErrorBody | undefined {
+  return checkPluginBody(body, options).error;
+}

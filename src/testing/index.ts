@@ -17,3 +17,4 @@ export type {
 export { checkPluginBody, validateSessionPlugin, type KongSchemaOptions, type PluginCheck } from "./kong-schema.js";
 export { KONG_ERROR_CODES, type KongErrorBody } from "./kong-errors.js";
 export { findTerraform, TerraformWorkdir, type TerraformResult, type TerraformWorkdirOptions } from "./terraform.js";
+export { maskRuntimeAssetHash } from "./snapshot.js";

@@ -1,5 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { KongGatewayProvider, type KongGatewayProviderProps } from "../../src/index.js";
+import { maskRuntimeAssetHash } from "../../src/testing/snapshot.js";
 
 /** A fresh app and stack with a provider, as a user would write it. */
 export function stackWithProvider(props: KongGatewayProviderProps = { backend: "terraform_data" }, stackId = "payments") {
@@ -16,7 +17,7 @@ export function synthJson(stack: TerraformStack): any {
 
 /** Synthesized JSON as text with the runtime bundle's content hash replaced, for snapshots. */
 export function synthSnapshot(stack: TerraformStack): string {
-  return Testing.synth(stack).replace(/assets\/kong-session-runtime\/[0-9A-F]{32}\//g, "assets/kong-session-runtime/<hash>/");
+  return maskRuntimeAssetHash(Testing.synth(stack));
 }
 
 /** The resources of one type in synthesized JSON, by logical id. */

@@ -1,0 +1,191 @@
+/**
+ * A live session plugin as TypeScript: `new PluginSession(this, "<id>", { … })` with the plugin's id and
+ * every attribute that differs from Kong's default, in camelCase props. The secret is never printed:
+ * only a vault reference (`{vault://…}`), which Kong stores as it is, appears as a value.
+ */
+import type { KongPlugin } from "../runtime/client.js";
+import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS } from "../schema/fields.js";
+import { formatIssue, validateAttributes } from "../schema/index.js";
+import { isKongDefault, isNothing, isRecord, isVaultReference } from "./plugin-values.js";
+
+/** The code of one plugin and what a person should know about it. */
+export interface GeneratedSession {
+  readonly constructId: string;
+  /** the statement, with its comments, ending in a newline */
+  readonly code: string;
+  /** problems: fields left out, rules of this library the live plugin breaks */
+  readonly warnings: readonly string[];
+}
+
+/** Top-level fields that are never emitted: set by Kong on every write. */
+const TIMESTAMPS = new Set(["created_at", "updated_at"]);
+/** Top-level fields handled one by one below. */
+const HANDLED = new Set(["id", "name", "config", "route", "service", "ordering", "partials", "consumer", "consumer_group", ...TIMESTAMPS]);
+
+const SECRET_COMMENT =
+  "was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference";
+
+/** The construct id for a plugin: its instance name, else `session_<first 8 characters of the id>`. */
+export function constructIdFor(plugin: KongPlugin): string {
+  const name = plugin.instance_name;
+  if (typeof name === "string" && name !== "") return name;
+  return `session_${plugin.id.slice(0, 8)}`;
+}
+
+/**
+ * The props of a `PluginSession` that reproduce a live plugin (secret left out), and the notes about
+ * fields that could not be carried.
+ */
+export function propsFromPlugin(
+  plugin: KongPlugin,
+  workspace: string | undefined,
+): { props: Record<string, unknown>; secret: "none" | "vault" | "hidden"; leftOut: string[] } {
+  const props: Record<string, unknown> = { id: plugin.id };
+  const leftOut: string[] = [];
+  if (workspace) props.workspace = workspace;
+  if (typeof plugin.instance_name === "string" && plugin.instance_name !== "") props.instanceName = plugin.instance_name;
+  for (const record of ["route", "service"] as const) {
+    const value = plugin[record];
+    if (isRecord(value) && typeof value.id === "string") props[record] = { id: value.id };
+  }
+
+  const config: Record<string, unknown> = {};
+  const liveConfig = isRecord(plugin.config) ? plugin.config : {};
+  let secret: "none" | "vault" | "hidden" = "none";
+  for (const field of CONFIG_FIELDS) {
+    const value = liveConfig[field.kong];
+    if (field.secret) {
+      if (isVaultReference(value)) {
+        config[field.prop] = value;
+        secret = "vault";
+      } else if (typeof value === "string" && value !== "") {
+        secret = "hidden";
+      }
+      continue;
+    }
+    if (isNothing(value) || isKongDefault(field, value)) continue;
+    config[field.prop] = value;
+  }
+  const known = new Set(CONFIG_FIELDS.map((f) => f.kong));
+  for (const [name, value] of Object.entries(liveConfig)) {
+    if (!known.has(name) && !isNothing(value)) leftOut.push(`config.${name}`);
+  }
+  if (Object.keys(config).length > 0 || secret === "hidden") props.config = config;
+
+  for (const field of PLUGIN_FIELDS) {
+    if (HANDLED.has(field.kong) || field.kong === "instance_name") continue;
+    const value = plugin[field.kong];
+    if (isNothing(value) || isKongDefault(field, value)) continue;
+    props[field.prop] = value;
+  }
+
+  const ordering = compactRecord(plugin.ordering, ["after", "before"], RECORD_FIELDS["ordering.after"]!.map((f) => f.kong));
+  if (ordering) props.ordering = ordering;
+  if (Array.isArray(plugin.partials) && plugin.partials.length > 0) {
+    const keys = RECORD_FIELDS.partials!.map((f) => f.kong);
+    props.partials = plugin.partials.map((item) =>
+      Object.fromEntries(keys.filter((k) => isRecord(item) && !isNothing(item[k])).map((k) => [k, (item as Record<string, unknown>)[k]])),
+    );
+  }
+
+  const knownTop = new Set([...HANDLED, ...PLUGIN_FIELDS.map((f) => f.kong)]);
+  for (const [name, value] of Object.entries(plugin)) {
+    if ((!knownTop.has(name) || name === "consumer" || name === "consumer_group") && !isNothing(value)) leftOut.push(name);
+  }
+  return { props, secret, leftOut };
+}
+
+/** The statement that declares the plugin, ready to paste into a stack's constructor. */
+export function generateSession(
+  plugin: KongPlugin,
+  options: { readonly workspace?: string; readonly constructId?: string; readonly source?: string },
+): GeneratedSession {
+  const constructId = options.constructId ?? constructIdFor(plugin);
+  const { props, secret, leftOut } = propsFromPlugin(plugin, options.workspace);
+  const warnings: string[] = [];
+  const where = options.workspace ? `in workspace ${options.workspace}` : "(default workspace)";
+  if (leftOut.length > 0) {
+    warnings.push(`plugin ${plugin.id} ${where}: left out ${leftOut.join(", ")}: not attributes of kong-gateway_plugin_session`);
+  }
+  const validation = validateAttributes(props as never);
+  if (!validation.success) {
+    for (const issue of validation.issues) {
+      warnings.push(`plugin ${plugin.id} ${where}: the live value breaks a rule of this library: ${formatIssue(issue)}`);
+    }
+  }
+
+  const lines: string[] = [];
+  lines.push(`// session plugin ${plugin.id} ${where}${options.source ? `, read from ${options.source}` : ""}`);
+  for (const warning of warnings) lines.push(`// warning: ${warning}`);
+  const secretLine = secret === "hidden" ? `// secret: sessionSecret.stringValue, // ${SECRET_COMMENT}` : undefined;
+  lines.push(`new PluginSession(this, ${JSON.stringify(constructId)}, ${renderObject(props, "", { config: secretLine })});`);
+  return { constructId, code: lines.join("\n") + "\n", warnings };
+}
+
+/** A record of phases with lists (`ordering`), without its nothings; undefined when empty. */
+function compactRecord(value: unknown, phases: readonly string[], keys: readonly string[]): Record<string, unknown> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const phase of phases) {
+    const inner = value[phase];
+    if (!isRecord(inner)) continue;
+    const kept = Object.fromEntries(keys.filter((k) => !isNothing(inner[k])).map((k) => [k, inner[k]]));
+    if (Object.keys(kept).length > 0) out[phase] = kept;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const MAX_INLINE = 72;
+
+/**
+ * TypeScript source of an object: multi-line, values inline when short and flat, strings as JSON
+ * strings. A record under a key of `trailing` is always multi-line and ends with `trailing[key]`
+ * (a comment line) when that is set.
+ */
+function renderObject(value: Record<string, unknown>, indent: string, trailing: Record<string, string | undefined> = {}, last?: string): string {
+  const inner = `${indent}  `;
+  const entries = Object.entries(value).map(([k, v]) => {
+    const name = IDENTIFIER.test(k) ? k : JSON.stringify(k);
+    if (k in trailing && isRecord(v)) return `${inner}${name}: ${renderObject(v, inner, {}, trailing[k])},`;
+    return `${inner}${name}: ${renderValue(v, inner)},`;
+  });
+  if (last !== undefined) entries.push(`${inner}${last}`);
+  if (entries.length === 0) return "{}";
+  return `{\n${entries.join("\n")}\n${indent}}`;
+}
+
+function renderValue(value: unknown, indent: string): string {
+  const inline = renderInline(value);
+  if (inline !== undefined && inline.length + indent.length <= MAX_INLINE + 8) return inline;
+  if (Array.isArray(value)) {
+    const inner = `${indent}  `;
+    return `[\n${value.map((item) => `${inner}${renderValue(item, inner)},`).join("\n")}\n${indent}]`;
+  }
+  if (isRecord(value)) return renderObject(value, indent);
+  return inline ?? "undefined";
+}
+
+/** One-line source of a value, or undefined when it holds a non-empty record of more than one key. */
+function renderInline(value: unknown): string | undefined {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "undefined";
+  if (typeof value === "boolean") return String(value);
+  if (value === null || value === undefined) return "undefined";
+  if (Array.isArray(value)) {
+    const items = value.map(renderInline);
+    return items.every((i) => i !== undefined) ? `[${items.join(", ")}]` : undefined;
+  }
+  if (isRecord(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > 2) return undefined;
+    const parts: string[] = [];
+    for (const [k, v] of entries) {
+      const rendered = isRecord(v) || Array.isArray(v) ? (Array.isArray(v) ? renderInline(v) : undefined) : renderInline(v);
+      if (rendered === undefined) return undefined;
+      parts.push(`${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${rendered}`);
+    }
+    return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+  }
+  return undefined;
+}

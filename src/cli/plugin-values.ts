@@ -1,0 +1,74 @@
+/**
+ * Values of a session plugin as Kong holds them: the defaults Kong fills in (from the field table),
+ * and equality with Kong's semantics (a set ignores order and duplicates; unset, null and an empty
+ * list of a field without a default are all "nothing"). Shared by `import` and `diff`.
+ */
+import { CONFIG_FIELDS, PLUGIN_FIELDS, type FieldSpec } from "../schema/fields.js";
+
+const CONFIG_BY_KONG = new Map(CONFIG_FIELDS.map((f) => [f.kong, f] as const));
+const PLUGIN_BY_KONG = new Map(PLUGIN_FIELDS.map((f) => [f.kong, f] as const));
+
+/** The field of a Kong path (`["config", "cookie_name"]`, `["protocols"]`), if the table has it. */
+export function fieldAt(kongPath: readonly string[]): FieldSpec | undefined {
+  if (kongPath.length === 2 && kongPath[0] === "config") return CONFIG_BY_KONG.get(kongPath[1]!);
+  if (kongPath.length === 1) return PLUGIN_BY_KONG.get(kongPath[0]!);
+  return undefined;
+}
+
+/** True when the value means "nothing": undefined, null, an empty list or a record of nothings. */
+export function isNothing(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isRecord(value)) return Object.values(value).every(isNothing);
+  return false;
+}
+
+/** Kong's default of a field, or undefined when it has none (the secret, timestamps). */
+export function kongDefault(field: FieldSpec | undefined): unknown {
+  return field?.kongDefault;
+}
+
+/** True when a live value is Kong's default for the field (so `import` leaves it out). */
+export function isKongDefault(field: FieldSpec, value: unknown): boolean {
+  if (!("kongDefault" in field)) return false;
+  return sameValue(field, value, field.kongDefault);
+}
+
+/**
+ * Equality of two values of one field with Kong's semantics: sets ignore order and duplicates,
+ * nothings are equal, records compare key by key ignoring nothings.
+ */
+export function sameValue(field: FieldSpec | undefined, a: unknown, b: unknown): boolean {
+  if (isNothing(a) && isNothing(b)) return true;
+  if (field?.kind === "set" && Array.isArray(a) && Array.isArray(b)) {
+    const left = new Set(a.map(key));
+    const right = new Set(b.map(key));
+    return left.size === right.size && [...left].every((item) => right.has(item));
+  }
+  return sameJson(a, b);
+}
+
+/** Deep equality of JSON values; nothings are equal to each other. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isNothing(a) && isNothing(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameJson(a[k], b[k]));
+  }
+  return false;
+}
+
+function key(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A vault reference (`{vault://env/session-secret}`): Kong stores it as it is, so it may be printed. */
+export function isVaultReference(value: unknown): value is string {
+  return typeof value === "string" && /^\{vault:\/\/[^}]+\}$/.test(value.trim());
+}

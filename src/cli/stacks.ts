@@ -1,0 +1,182 @@
+/**
+ * The session plugins a synthesized cdktf app declares: every `terraform_data` / `null_resource` whose
+ * triggers hold a `request` (the config resource of a `PluginSession`), read from `cdktf.out`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { ENV, REQUEST_VERSION, type ConnectionOptions } from "../runtime/contract.js";
+import { readConnection } from "../runtime/input.js";
+import { closest } from "../schema/suggest.js";
+import { CliUsageError, describeJsonError } from "./io.js";
+import { isRecord } from "./plugin-values.js";
+
+/** One synthesized stack. */
+export interface SynthStack {
+  readonly name: string;
+  /** the stack's directory (where Terraform runs) */
+  readonly dir: string;
+  /** its `cdk.tf.json` */
+  readonly file: string;
+  /** the parsed Terraform JSON */
+  readonly json: Record<string, unknown>;
+}
+
+/** A session plugin as the synthesized stack declares it. */
+export interface DesiredPlugin {
+  readonly stack: string;
+  readonly stackDir: string;
+  /** `terraform_data.<logical id>` of the config resource */
+  readonly address: string;
+  /** the request as the apply-time program receives it (Terraform's template escapes undone) */
+  readonly requestText: string;
+  readonly pluginId: unknown;
+  readonly workspace: unknown;
+  readonly serverUrl: unknown;
+  /** the construct path, e.g. `payments/session` */
+  readonly path: string | undefined;
+  /** the Kong body, `{"$ref": …}` placeholders where values are known only at apply */
+  readonly payload: Record<string, unknown>;
+  /** the provider's connection settings written into the stack (headers, TLS files, timeouts) */
+  readonly connection: ConnectionOptions;
+}
+
+/**
+ * The stacks of a synth output directory: from `manifest.json`, else every `stacks/<name>/cdk.tf.json`;
+ * a directory holding `cdk.tf.json` itself is one stack.
+ *
+ * @param only stack names to keep (all when empty)
+ */
+export function readSynthOutput(outDir: string, only: readonly string[]): SynthStack[] {
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
+    throw new CliUsageError(`no synthesized app at ${outDir}: run cdktf synth first, or pass --out DIR`);
+  }
+  const found: Array<{ name: string; file: string; dir: string }> = [];
+  const manifestFile = path.join(outDir, "manifest.json");
+  if (existsSync(path.join(outDir, "cdk.tf.json"))) {
+    found.push({ name: path.basename(path.resolve(outDir)), file: path.join(outDir, "cdk.tf.json"), dir: outDir });
+  } else if (existsSync(manifestFile)) {
+    const manifest = readJsonFile(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: string; workingDirectory?: string }> };
+    for (const [name, stack] of Object.entries(manifest.stacks ?? {})) {
+      const file = path.join(outDir, stack.synthesizedStackPath ?? path.join("stacks", name, "cdk.tf.json"));
+      found.push({ name, file, dir: path.join(outDir, stack.workingDirectory ?? path.dirname(path.relative(outDir, file))) });
+    }
+  } else if (existsSync(path.join(outDir, "stacks"))) {
+    for (const name of readdirSync(path.join(outDir, "stacks")).sort()) {
+      const file = path.join(outDir, "stacks", name, "cdk.tf.json");
+      if (existsSync(file)) found.push({ name, file, dir: path.dirname(file) });
+    }
+  }
+  if (found.length === 0) {
+    throw new CliUsageError(`no synthesized stacks in ${outDir} (no manifest.json, no stacks/*/cdk.tf.json): run cdktf synth first`);
+  }
+  const unknown = only.filter((name) => !found.some((stack) => stack.name === name));
+  if (unknown.length > 0) {
+    const names = found.map((s) => s.name);
+    const guess = unknown.length === 1 ? closest(unknown[0]!, names) : undefined;
+    throw new CliUsageError(
+      `no stack ${unknown.map((n) => JSON.stringify(n)).join(", ")} in ${outDir}${guess ? ` (did you mean ${guess}?)` : ""}; its stacks: ${names.join(", ")}`,
+    );
+  }
+  return found
+    .filter((stack) => only.length === 0 || only.includes(stack.name))
+    .map((stack) => {
+      if (!existsSync(stack.file)) throw new CliUsageError(`the synthesized file of stack ${stack.name} is missing: ${stack.file}`);
+      const json = readJsonFile(stack.file);
+      if (!isRecord(json)) throw new CliUsageError(`${stack.file} is not a Terraform JSON object`);
+      return { ...stack, json };
+    });
+}
+
+/** The session plugins of a stack, and warnings about config resources that could not be read. */
+export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; warnings: string[] } {
+  const plugins: DesiredPlugin[] = [];
+  const warnings: string[] = [];
+  const resources = isRecord(stack.json.resource) ? stack.json.resource : {};
+  for (const [type, triggersKey] of [
+    ["terraform_data", "triggers_replace"],
+    ["null_resource", "triggers"],
+  ] as const) {
+    const byId = isRecord(resources[type]) ? resources[type] : {};
+    for (const [logicalId, resource] of Object.entries(byId)) {
+      const triggers = isRecord(resource) && isRecord(resource[triggersKey]) ? resource[triggersKey] : undefined;
+      const raw = triggers?.request;
+      if (typeof raw !== "string") continue;
+      const address = `${type}.${logicalId}`;
+      const requestText = unescapeTemplate(raw);
+      let request: unknown;
+      try {
+        request = JSON.parse(requestText);
+      } catch {
+        warnings.push(`stack ${stack.name}: ${address} has a request trigger that is not JSON: skipped`);
+        continue;
+      }
+      if (!isRecord(request) || !isRecord(request.payload) || request.payload.name !== "session") continue;
+      if (request.version !== REQUEST_VERSION) {
+        warnings.push(
+          `stack ${stack.name}: ${address} was synthesized with request version ${JSON.stringify(request.version)}, this tool reads version ${REQUEST_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`,
+        );
+        continue;
+      }
+      plugins.push({
+        stack: stack.name,
+        stackDir: stack.dir,
+        address,
+        requestText,
+        pluginId: request.pluginId,
+        workspace: request.workspace,
+        serverUrl: request.serverUrl,
+        path: typeof request.path === "string" ? request.path : undefined,
+        payload: request.payload,
+        connection: connectionOf(resource as Record<string, unknown>, stack.dir),
+      });
+    }
+  }
+  plugins.sort((a, b) => ((a.path ?? a.address) < (b.path ?? b.address) ? -1 : 1));
+  return { plugins, warnings };
+}
+
+/** Undoes Terraform's template escapes of a literal string: `$${` → `${`, `%%{` → `%{`. */
+export function unescapeTemplate(value: string): string {
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
+/** The `KONG_CDKTF_CONNECTION` of the resource's provisioner, TLS file paths resolved against the stack. */
+function connectionOf(resource: Record<string, unknown>, stackDir: string): ConnectionOptions {
+  const provisioners = Array.isArray(resource.provisioner) ? resource.provisioner : [];
+  for (const provisioner of provisioners) {
+    const exec = isRecord(provisioner) ? provisioner["local-exec"] : undefined;
+    const environment = isRecord(exec) ? exec.environment : undefined;
+    const text = isRecord(environment) ? environment[ENV.connection] : undefined;
+    if (typeof text !== "string") continue;
+    try {
+      const options = readConnection({ [ENV.connection]: unescapeTemplate(text) });
+      const file = (value: string | undefined) => (value === undefined ? undefined : path.resolve(stackDir, value));
+      return Object.fromEntries(
+        Object.entries({
+          ...options,
+          caCertFile: file(options.caCertFile),
+          clientCertFile: file(options.clientCertFile),
+          clientKeyFile: file(options.clientKeyFile),
+        }).filter(([, v]) => v !== undefined),
+      ) as ConnectionOptions;
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/** A JSON file, parsed; a clear error when it cannot be read or parsed. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliUsageError(`cannot read ${file} (${(error as { code?: string }).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliUsageError(`${file} is not valid JSON (${describeJsonError(error, text)})`);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * `kong-gateway-cdktf validate`: checks a session plugin configuration with the schema and messages
+ * of synth, in Kong's names (a Kong body, or just its `config`) or in the props of `PluginSession`.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { CONFIG_FIELDS, TOP_LEVEL_NAMES, formatPath } from "../schema/fields.js";
+import { validateAttributes, validateKongPayload, workspaceSchema, type ValidationIssue } from "../schema/index.js";
+import { formatValidationIssues } from "../schema/validate.js";
+import { CliUsageError, EXIT, Output, describeJsonError, readProcessStdin, type CliEnv, type CliIo } from "./io.js";
+import { parseFlags } from "./parse.js";
+import { isRecord } from "./plugin-values.js";
+
+export const VALIDATE_HELP = `usage: kong-gateway-cdktf validate [FILE | -] [--names kong|props]
+
+Validates a session plugin configuration (JSON) with the same rules and messages as synth, without
+Kong. Reads FILE, or standard input when FILE is - or missing. Accepted shapes:
+  - a Kong body in Kong's names:      {"name": "session", "config": {"cookie_name": "sid"}, ...}
+  - just the config in Kong's names:  {"cookie_name": "sid", "cookie_same_site": "Lax"}
+  - PluginSession props (camelCase):  {"config": {"cookieName": "sid"}, "route": {"id": "..."}}
+  - just the config as props:         {"cookieName": "sid"}
+The naming and the shape are detected; --names forces the naming.
+
+options:
+  --names kong|props      Kong's snake_case names, or the camelCase props of PluginSession
+  -h, --help              this help
+
+exit codes: 0 valid (one line on stdout), 1 invalid (the problems on stdout) or unreadable input`;
+
+const OPTIONS = {
+  names: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Naming = "kong" | "props";
+
+const CONFIG_KONG = new Set(CONFIG_FIELDS.map((f) => f.kong));
+const CONFIG_PROPS = new Set(CONFIG_FIELDS.map((f) => f.prop));
+const TOP_KONG = new Set([...TOP_LEVEL_NAMES.map(([kong]) => kong), "name", "workspace"]);
+const TOP_PROPS = new Set([...TOP_LEVEL_NAMES.map(([, prop]) => prop), "workspace"]);
+
+/** The validate command. */
+export async function validateCommand(argv: readonly string[], _env: CliEnv, io: CliIo): Promise<number> {
+  const out = new Output(io);
+  try {
+    const { values, positionals } = parseFlags("validate", argv, OPTIONS, true);
+    if (values.help) {
+      out.result(`${VALIDATE_HELP}\n`);
+      return EXIT.ok;
+    }
+    if (values.names !== undefined && values.names !== "kong" && values.names !== "props") {
+      throw new CliUsageError(`invalid --names ${JSON.stringify(values.names)}: expected kong or props`);
+    }
+    if (positionals.length > 1) throw new CliUsageError(`expected one file, got ${positionals.length}`);
+    const file = positionals[0] ?? "-";
+    const source = file === "-" ? "standard input" : file;
+    if (file === "-" && !io.readStdin && process.stdin.isTTY) out.progress("reading the configuration from standard input (end it with Ctrl-D)");
+    const text = file === "-" ? await (io.readStdin ?? readProcessStdin)() : readInput(path.resolve(io.cwd ?? process.cwd(), file), file);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new CliUsageError(`${source} is not valid JSON (${describeJsonError(error, text)})`);
+    }
+    if (!isRecord(value)) throw new CliUsageError(`${source} must hold a JSON object (a session plugin or its config)`);
+
+    const naming = (values.names as Naming | undefined) ?? detectNaming(value);
+    const configOnly = isConfigOnly(value, naming);
+    const shape = `${configOnly ? "session plugin config" : "session plugin"} in ${naming === "kong" ? "Kong's names" : "PluginSession props"}`;
+    const issues = naming === "kong" ? validateKong(value, configOnly) : validateProps(value, configOnly);
+    redactSecrets(out, value);
+    if (issues.length === 0) {
+      out.result(`ok: ${source} is a valid ${shape}\n`);
+      return EXIT.ok;
+    }
+    out.result(`${formatValidationIssues(`${shape} (${source})`, issues)}\n`);
+    return EXIT.error;
+  } catch (error) {
+    out.error(error);
+    return EXIT.error;
+  }
+}
+
+function readInput(file: string, shown: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliUsageError(`cannot read ${shown} (${(error as { code?: string }).code ?? String(error)})`);
+  }
+}
+
+/** Kong's names when a key has an underscore or the body has `name`; props when a key has a capital. */
+export function detectNaming(value: Record<string, unknown>): Naming {
+  const keys = [...Object.keys(value), ...(isRecord(value.config) ? Object.keys(value.config) : [])];
+  let kong = "name" in value ? 1 : 0;
+  let props = 0;
+  for (const key of keys) {
+    if (/[A-Z]/.test(key)) props++;
+    else if (key.includes("_")) kong++;
+  }
+  return props > kong ? "props" : "kong";
+}
+
+/** True when the object is the config itself: more of its keys are config fields than plugin fields. */
+function isConfigOnly(value: Record<string, unknown>, naming: Naming): boolean {
+  const config = naming === "kong" ? CONFIG_KONG : CONFIG_PROPS;
+  const top = naming === "kong" ? TOP_KONG : TOP_PROPS;
+  let configKeys = 0;
+  let topKeys = 0;
+  for (const key of Object.keys(value)) {
+    if (top.has(key)) topKeys++;
+    else if (config.has(key)) configKeys++;
+  }
+  return configKeys > topKeys;
+}
+
+function validateKong(value: Record<string, unknown>, configOnly: boolean): ValidationIssue[] {
+  // Kong answers with every unset field as null: a body read from the Admin API validates as it is
+  const { workspace, ...rest } = withoutNulls(value) as Record<string, unknown>;
+  const body = configOnly ? { name: "session", config: withoutNulls(value) } : { name: "session", ...rest };
+  // the input is in Kong's names: so are the messages
+  const issues = validateKongPayload(body).map((issue) => ({ ...issue, propPath: formatPath(issue.kongPath) }));
+  if (!configOnly && workspace !== undefined) issues.push(...workspaceIssues(workspace));
+  return configOnly ? issues.map(inConfig) : issues;
+}
+
+function validateProps(value: Record<string, unknown>, configOnly: boolean): ValidationIssue[] {
+  const result = validateAttributes((configOnly ? { config: value } : value) as never);
+  return configOnly ? result.issues.map(inConfig) : [...result.issues];
+}
+
+/** For a bare config, paths read from the config (`cookieName`, not `config.cookieName`). */
+function inConfig(issue: ValidationIssue): ValidationIssue {
+  const kongPath = issue.kongPath[0] === "config" ? issue.kongPath.slice(1) : issue.kongPath;
+  const propPath = issue.propPath.startsWith("config.") ? issue.propPath.slice("config.".length) : issue.propPath;
+  const hint = issue.hint?.replace(/did you mean config\./, "did you mean ");
+  const secret = issue.propPath === "config.secret";
+  return { ...issue, kongPath, propPath, ...(secret ? { value: "<redacted>" } : {}), ...(hint ? { hint } : {}) };
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
+function workspaceIssues(workspace: unknown): ValidationIssue[] {
+  const result = workspaceSchema().safeParse(workspace);
+  if (result.success) return [];
+  return [{ code: "invalid_value", kongPath: ["workspace"], propPath: "workspace", value: workspace, message: result.error.issues[0]!.message }];
+}
+
+/** The secret of the input never reaches the output, whatever the message quotes. */
+function redactSecrets(out: Output, value: Record<string, unknown>): void {
+  out.redactor.addPluginSecret(value);
+  out.redactor.add(value.secret);
+}

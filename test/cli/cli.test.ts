@@ -1,0 +1,284 @@
+/**
+ * The tool itself: help, version, unknown commands and flags, and the connection options shared by
+ * the commands that talk to Kong (token from the environment only, headers, TLS, debug output).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KongEmulator } from "../../src/testing/index.js";
+import { expectNoSecrets, normalize, ROOT, runCli, SECRET, tempDir, TOKEN } from "./support.js";
+
+describe("kong-gateway-cdktf", () => {
+  it("prints its help", async () => {
+    const result = await runCli(["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatchInlineSnapshot(`
+      "usage: kong-gateway-cdktf <command> [options]
+
+      Companion tool of cdktf-kong-gateway, the session plugin of Kong Gateway for CDK for Terraform.
+
+      commands:
+        import    print TypeScript that adopts live session plugins
+        diff      compare a synthesized app with live Kong (drift)
+        validate  validate a session plugin configuration offline
+        help CMD  the help of a command (also: kong-gateway-cdktf CMD --help)
+
+      options:
+        -h, --help     this help
+        -v, --version  the version
+
+      Results go to stdout, progress and errors to stderr. The admin token is read from KONG_ADMIN_TOKEN
+      only and never printed, nor is a session secret.
+      "
+    `);
+  });
+
+  it("prints the help of every command", async () => {
+    for (const command of ["import", "diff", "validate"]) {
+      const help = await runCli([command, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: kong-gateway-cdktf ${command} `));
+      expect((await runCli(["help", command])).stdout).toBe(help.stdout);
+    }
+    expect((await runCli(["diff", "--help"])).stdout).toMatchInlineSnapshot(`
+      "usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
+
+      Compares the session plugins of a synthesized cdktf app (run cdktf synth first) with the live ones
+      in Kong, field by field, with Kong's defaults filled in for unset fields:
+        + create                     not in Kong
+        ~ update                     the code differs from Kong (not applied yet)
+        = unchanged                  Kong holds what the code says
+        ! missing in Kong            the last apply wrote it, and it was deleted
+        ! changed outside Terraform  Kong differs from what the last apply wrote
+      Changes read live → desired (what applying does). The secret is compared only when the code sets
+      a literal one and shows as (changed); values known only at apply show as (known after apply).
+
+      Telling "missing" and "changed outside Terraform" apart from "create" and "update" needs the
+      stack's local Terraform state: terraform.tfstate in the stack directory, the local backend's path,
+      or --state FILE. Each plugin is read from the server URL its stack was synthesized with.
+
+      options:
+        --out DIR               the synth output directory (default: cdktf.out)
+        --stack NAME            only this stack (repeatable; default: every stack)
+        --state FILE            the Terraform state file of the stack (needs one stack)
+        --json                  machine-readable output (format version 1, see the README)
+        -h, --help              this help
+
+      connection:
+        --server-url URL        the Admin API (default: $KONG_ADMIN_URL, else http://localhost:8001)
+        --ca-cert FILE          PEM bundle of the CAs to trust for https
+        --client-cert FILE      PEM client certificate (mutual TLS), with --client-key
+        --client-key FILE       PEM key of --client-cert
+        --insecure-skip-verify  do not verify the server's certificate (prints a warning)
+        --header 'Name: value'  extra header on every request (repeatable)
+        --timeout MS            timeout of one request in milliseconds (default 10000)
+
+      environment:
+        KONG_ADMIN_TOKEN        the admin token, sent as Kong-Admin-Token (never a flag)
+        KONG_ADMIN_URL          the Admin API URL when --server-url is not given
+        KONG_CDKTF_DEBUG=1      print every request and answer (redacted) on stderr
+        (--server-url overrides the server URL of every plugin; KONG_ADMIN_URL only serves plugins whose
+        server URL is a reference known only at apply)
+
+      exit codes: 0 nothing differs, 2 something differs, 1 error (as terraform plan -detailed-exitcode)
+      "
+    `);
+  });
+
+  it("prints its version", async () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    expect((await runCli(["--version"])).stdout).toBe(`kong-gateway-cdktf ${version}\n`);
+  });
+
+  it("fails when no command is given", async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^usage: kong-gateway-cdktf <command>/);
+  });
+
+  it("fails when the command is unknown", async () => {
+    const result = await runCli(["improt"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatchInlineSnapshot(`
+      "error: unknown command "improt" (did you mean import?): commands are import, diff, validate; see kong-gateway-cdktf --help
+      "
+    `);
+  });
+
+  it("fails when a flag is unknown or lacks its value", async () => {
+    const lines = [
+      (await runCli(["diff", "--jsn"])).stderr,
+      (await runCli(["import", "--all", "--timeout"])).stderr,
+      (await runCli(["diff", "extra"])).stderr,
+      (await runCli(["diff", "--json=yes"])).stderr,
+    ];
+    expect(lines).toMatchInlineSnapshot(`
+      [
+        "error: unknown option --jsn for diff (did you mean --json?): see kong-gateway-cdktf diff --help
+      ",
+        "error: option --timeout needs a value: see kong-gateway-cdktf import --help
+      ",
+        "error: diff takes no argument (got "extra"): see kong-gateway-cdktf diff --help
+      ",
+        "error: option --json takes no value: see kong-gateway-cdktf diff --help
+      ",
+      ]
+    `);
+  });
+
+  it("fails when the admin token is passed as a header flag", async () => {
+    const result = await runCli(["import", "--all", "--header", `Kong-Admin-Token: ${TOKEN}`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatchInlineSnapshot(`
+      "error: the admin token is read from KONG_ADMIN_TOKEN only, never from a flag (flags land in shell history)
+      "
+    `);
+    expectNoSecrets(result);
+  });
+
+  it("fails when connection flags are malformed", async () => {
+    const lines = [
+      (await runCli(["import", "--all", "--timeout", "soon"])).stderr,
+      (await runCli(["import", "--all", "--header", "no colon"])).stderr,
+      (await runCli(["import", "--all", "--client-cert", "cert.pem"])).stderr,
+      (await runCli(["import", "--all", "--ca-cert", "missing-ca.pem"])).stderr,
+      (await runCli(["import", "--all", "--server-url", "ftp://kong"])).stderr,
+    ];
+    expect(lines).toMatchInlineSnapshot(`
+      [
+        "error: invalid --timeout "soon": expected a positive number of milliseconds
+      ",
+        "error: invalid --header "no colon": expected 'Name: value'
+      ",
+        "error: --client-cert and --client-key go together: give both, or neither
+      ",
+        "error: cannot read the --ca-cert file missing-ca.pem (ENOENT)
+      ",
+        "error KONG_INVALID_REQUEST: invalid server URL "ftp://kong": expected http(s)://host[:port]
+      ",
+      ]
+    `);
+  });
+});
+
+describe("connection options", () => {
+  let kong: KongEmulator;
+  let id: string;
+
+  beforeAll(async () => {
+    kong = await KongEmulator.start({ edition: "community", adminToken: TOKEN });
+    id = kong.seedPlugin({ name: "session", config: { secret: SECRET, cookie_name: "sid" } }).id;
+  });
+
+  afterAll(async () => {
+    await kong?.stop();
+  });
+
+  it("sends the token from KONG_ADMIN_TOKEN and the --header flags", async () => {
+    kong.clearRequests();
+    const result = await runCli(["import", JSON.stringify({ id }), "--server-url", kong.url, "--header", "X-Team: payments", "--timeout", "5000"], {
+      env: { KONG_ADMIN_TOKEN: TOKEN },
+    });
+    expect(result.code).toBe(0);
+    const [request] = kong.requests;
+    expect(request!.headers["x-team"]).toBe("payments");
+    expect(request!.headers["kong-admin-token"]).toBe("[redacted]");
+  });
+
+  it("never prints the token or the secret, debug output included", async () => {
+    const result = await runCli(["import", JSON.stringify({ id }), "--server-url", kong.url], {
+      env: { KONG_ADMIN_TOKEN: TOKEN, KONG_CDKTF_DEBUG: "1" },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("debug: GET");
+    expect(result.stderr).toContain('"secret":"<redacted>"');
+    expectNoSecrets(result, SECRET);
+  });
+});
+
+const openssl = (() => {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!openssl)("https", () => {
+  let kong: KongEmulator;
+  let work: ReturnType<typeof tempDir>;
+  let id: string;
+
+  beforeAll(async () => {
+    work = tempDir("cli-tls");
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        .concat(["-keyout", path.join(work.dir, "key.pem"), "-out", path.join(work.dir, "cert.pem")]),
+      { stdio: "ignore" },
+    );
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=cli-client"]
+        .concat(["-keyout", path.join(work.dir, "client-key.pem"), "-out", path.join(work.dir, "client-cert.pem")]),
+      { stdio: "ignore" },
+    );
+    kong = await KongEmulator.start({
+      edition: "community",
+      tls: { key: readFileSync(path.join(work.dir, "key.pem")), cert: readFileSync(path.join(work.dir, "cert.pem")) },
+    });
+    id = kong.seedPlugin({ name: "session" }).id;
+  });
+
+  afterAll(async () => {
+    await kong?.stop();
+    work?.dispose();
+  });
+
+  it("trusts the CA of --ca-cert", async () => {
+    const result = await runCli(["import", JSON.stringify({ id }), "--server-url", kong.url, "--ca-cert", path.join(work.dir, "cert.pem")]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("fails when the certificate is not trusted", async () => {
+    const result = await runCli(["import", JSON.stringify({ id }), "--server-url", kong.url]);
+    expect(result.code).toBe(1);
+    expect(normalize(result.stderr)).toMatchInlineSnapshot(`
+      "error KONG_TLS_ERROR: the TLS connection to https://<kong> failed for GET /plugins/<uuid> (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate): pass --ca-cert with the PEM file of the CA that signed Kong's certificate
+      "
+    `);
+  });
+
+  it("presents the client certificate of --client-cert and --client-key (mutual TLS)", async () => {
+    const cert = (name: string) => path.join(work.dir, name);
+    const mutual = await KongEmulator.start({
+      edition: "community",
+      tls: { key: readFileSync(cert("key.pem")), cert: readFileSync(cert("cert.pem")), ca: readFileSync(cert("client-cert.pem")), requestCert: true },
+    });
+    try {
+      const { id: mutualId } = mutual.seedPlugin({ name: "session" });
+      const args = ["import", JSON.stringify({ id: mutualId }), "--server-url", mutual.url, "--ca-cert", cert("cert.pem")];
+      const withCert = await runCli([...args, "--client-cert", cert("client-cert.pem"), "--client-key", cert("client-key.pem")]);
+      expect(withCert.stderr).toBe("");
+      expect(withCert.code).toBe(0);
+      const without = await runCli(args);
+      expect(without.code).toBe(1);
+      expect(without.stderr).toMatch(/^error KONG_(TLS_ERROR|CONNECTION_FAILED): /m);
+    } finally {
+      await mutual.stop();
+    }
+  });
+
+  it("skips verification with --insecure-skip-verify, and warns", async () => {
+    const result = await runCli(["import", JSON.stringify({ id }), "--server-url", kong.url, "--insecure-skip-verify"]);
+    expect(result.code).toBe(0);
+    expect(normalize(result.stderr)).toMatchInlineSnapshot(`
+      "warning: certificate verification is off for https://<kong> (--insecure-skip-verify): use it only for tests
+      "
+    `);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Runs the CLI as a child process (`node --import tsx src/cli/main.ts`, the sources, so no build is
+ * needed) and normalizes its output for snapshots.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import { expect } from "vitest";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const CLI = path.join(ROOT, "src", "cli", "main.ts");
+
+/** A real-looking admin token and session secret, to prove they never appear in any output. */
+export const TOKEN = "kpat_cli_7Hq2Lr9ZxWc4Vb8Nm1Ks5Tj3Pd6Fg0Ae";
+export const SECRET = "CliS3ss10nS3cr3t0123456789abcdefABCDEFghij";
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of the child: this process's, without anything Kong or Terraform. */
+function baseEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !entry[0].startsWith("KONG_") && !entry[0].startsWith("TF_") && !entry[0].startsWith("VITEST"),
+    ),
+  );
+}
+
+/** Runs `kong-gateway-cdktf <args>`; never rejects for a non-zero exit. */
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { cwd: options.cwd ?? ROOT, env: { ...baseEnv(), ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (error as NodeJS.ErrnoException & { code?: unknown }).code : 0;
+        if (typeof code === "string") return reject(error);
+        resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
+      },
+    );
+    child.stdin?.end(options.stdin ?? "");
+  });
+}
+
+/** Replaces what changes from run to run: the emulator's port, UUIDs, temp directories. */
+export function normalize(text: string, known: Record<string, string> = {}): string {
+  let out = text;
+  for (const [value, name] of Object.entries(known)) out = out.split(value).join(name);
+  return out
+    .replace(/(https?):\/\/127\.0\.0\.1:\d+/g, "$1://<kong>")
+    .replace(/"session_[0-9a-f]{8}"/g, '"session_<id8>"')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>")
+    .replace(/(?:\/work\/main\/)?tmp\/cli-[a-z-]+-[A-Za-z0-9]{6}/g, "<work>")
+    .replace(/\/tmp\/[^\s":]+/g, "<tmp>");
+}
+
+/** Asserts that neither the admin token nor any of the secrets appears in the output. */
+export function expectNoSecrets(result: CliResult, ...secrets: string[]): void {
+  for (const secret of [TOKEN, ...secrets]) {
+    expect(result.stdout).not.toContain(secret);
+    expect(result.stderr).not.toContain(secret);
+  }
+}
+
+/** A fresh directory under the repository's `tmp/` (ignored by git), so node_modules resolve from it. */
+export function tempDir(prefix: string): { dir: string; dispose: () => void } {
+  const parent = path.join(ROOT, "tmp");
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, `${prefix}-`));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}

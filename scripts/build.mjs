@@ -3,7 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildRuntime } from "./build-runtime.mjs";
+
+const RUNTIME_FILE = "kong-session.cjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -11,19 +15,5 @@ const require = createRequire(import.meta.url);
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
 
-const esbuild = require("esbuild");
-const result = await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: ["src/runtime/main.ts"],
-  outfile: "dist/kong-session.cjs",
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  minify: true,
-  legalComments: "none",
-  metafile: true,
-  logLevel: "warning",
-});
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`built dist/ and dist/kong-session.cjs (${(bytes / 1024).toFixed(1)} KiB)`);
+const { bytes } = await buildRuntime({ root, outfile: path.join(root, "dist", RUNTIME_FILE) });
+console.log(`built dist/ and dist/${RUNTIME_FILE} (${(bytes / 1024).toFixed(1)} KiB)`);

@@ -133,6 +133,8 @@ export class KongGatewayProvider extends Construct {
   /** @internal the connection settings as the apply-time program reads them */
   readonly connectionJson: string;
   private readonly entries = new Map<string, ReapEntry>();
+  /** `node <asset path>`, computed once: the asset's path costs a logical-id lookup per read */
+  private program?: string;
 
   constructor(scope: Construct, id: string, props: KongGatewayProviderProps = {}) {
     super(scope, id);
@@ -168,10 +170,10 @@ export class KongGatewayProvider extends Construct {
 
   /** @internal A local-exec provisioner that runs the apply-time program. */
   provisioner(action: RuntimeAction, when: "create" | "destroy", environment: Record<string, string>) {
-    const program = runtimeAsset(this).path;
+    this.program ??= `node ${runtimeAsset(this).path}`;
     return {
       type: "local-exec" as const,
-      command: `node ${program} ${action}`,
+      command: `${this.program} ${action}`,
       environment: { ...environment, [ENV.connection]: this.connectionJson },
       ...(when === "destroy" ? { when: "destroy" as const } : {}),
     };

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Annotations, type DataResource } from "cdktf";
 import { Construct } from "constructs";
 import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
@@ -20,6 +20,13 @@ export interface PluginSessionProps extends PluginSessionAttributes {
 
 /** Namespace of the UUIDs derived from construct paths (UUID version 5, RFC 9562). */
 const ID_NAMESPACE = "4c1d3c54-3a0f-5b5e-9c52-7d1f0b0a6c11";
+const ID_NAMESPACE_BYTES = Buffer.from(ID_NAMESPACE.replace(/-/g, ""), "hex");
+
+/**
+ * The largest request the apply-time program can receive: Terraform passes it in one environment
+ * variable, and Linux limits one `NAME=value` string to 128 KiB (MAX_ARG_STRLEN), its NUL included.
+ */
+const MAX_REQUEST_BYTES = 128 * 1024 - ENV.request.length - 2;
 
 /** Plugins already declared in an app, to find at synth what Kong would reject at apply. */
 const claims = new WeakMap<Construct, Map<string, string>>();
@@ -86,7 +93,21 @@ export class PluginSession extends Construct {
       path: this.node.path,
       payload: withoutId(result.payload),
     } satisfies ApplyRequest as unknown as Record<string, unknown>);
-    const triggers: Record<string, string> = { request: escapeTemplate(JSON.stringify(payload)) };
+    const requestJson = JSON.stringify(payload);
+    const requestBytes = Buffer.byteLength(requestJson, "utf8");
+    if (requestBytes > MAX_REQUEST_BYTES) {
+      // Terraform would fail at apply with "fork/exec /bin/sh: argument list too long"
+      throw new PluginSessionValidationError(subject, [
+        {
+          code: "invalid_value",
+          kongPath: [],
+          propPath: "(plugin)",
+          value: `${(requestBytes / 1024).toFixed(1)} KiB`,
+          message: `the configuration as JSON must fit in one environment variable of the apply-time program, at most ${MAX_REQUEST_BYTES} bytes (Linux's limit of 128 KiB per variable): shorten the longest values`,
+        },
+      ]);
+    }
+    const triggers: Record<string, string> = { request: escapeTemplate(requestJson) };
     const environment: Record<string, string> = { [ENV.request]: selfTrigger(backend, "request") };
     for (const [ref, value] of Object.entries(refs)) {
       triggers[`ref_${ref}`] = value;
@@ -153,11 +174,10 @@ function withoutId(payload: Record<string, unknown>): Record<string, unknown> {
 /** A UUID (version 5) derived from the construct path and workspace: the same on every synth. */
 export function derivedId(path: string, workspace: string | undefined): string {
   const name = workspace === undefined || isUnresolved(workspace) ? path : `${path}@${workspace}`;
-  const namespace = Buffer.from(ID_NAMESPACE.replace(/-/g, ""), "hex");
-  const hash = createHash("sha1").update(namespace).update(name, "utf8").digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
+  const digest = hash("sha1", Buffer.concat([ID_NAMESPACE_BYTES, Buffer.from(name, "utf8")]), "buffer");
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

@@ -26,12 +26,61 @@ export function customResource(scope: Construct, id: string, backend: Backend, s
     provisioners: spec.provisioners,
     ...(spec.dependsOn && spec.dependsOn.length > 0 ? { dependsOn: spec.dependsOn } : {}),
   };
-  if (backend === "terraform_data") return new DataResource(scope, id, { triggersReplace: spec.triggers, ...meta });
+  if (backend === "terraform_data") return shareVersionCheck(new DataResource(scope, id, { triggersReplace: spec.triggers, ...meta }));
   return new NullResource(scope, id, {
     triggers: spec.triggers,
     ...meta,
     ...(spec.provider ? { provider: spec.provider } : {}),
   });
+}
+
+/** One answer per app and check: the errors of a binary-version check, by command, constraint and hint. */
+const versionChecks = new WeakMap<object, Map<string, string[]>>();
+
+interface BinaryVersionCheck {
+  readonly versionCommand: string;
+  readonly versionConstraint: string;
+  readonly hint?: string;
+  validate(): string[];
+}
+
+/**
+ * cdktf's `terraform_data` checks at synth that Terraform is 1.4 or newer by running `terraform
+ * version` once per resource: 2 N + 1 processes for N plugins, about 80 ms each and most of a synth.
+ * The answer is the same for every resource of an app, so the resources of this library share one
+ * run per app: the same check, and the same message on every resource when it fails. When cdktf
+ * stores its validations differently, nothing is shared and cdktf's own check runs unchanged.
+ */
+function shareVersionCheck(resource: DataResource): DataResource {
+  const validations = (resource.node as unknown as { _validations?: unknown })._validations;
+  if (!Array.isArray(validations)) return resource;
+  const root = resource.node.root;
+  for (let i = 0; i < validations.length; i++) {
+    const check: unknown = validations[i];
+    if (!isBinaryVersionCheck(check)) continue;
+    validations[i] = {
+      validate: (): string[] => {
+        let answers = versionChecks.get(root);
+        if (!answers) versionChecks.set(root, (answers = new Map()));
+        const key = `${check.versionCommand}\n${check.versionConstraint}\n${check.hint ?? ""}`;
+        let errors = answers.get(key);
+        if (!errors) answers.set(key, (errors = check.validate()));
+        return [...errors];
+      },
+    };
+  }
+  return resource;
+}
+
+function isBinaryVersionCheck(value: unknown): value is BinaryVersionCheck {
+  const check = value as Partial<BinaryVersionCheck> | null;
+  return (
+    typeof check === "object" &&
+    check !== null &&
+    typeof check.versionCommand === "string" &&
+    typeof check.versionConstraint === "string" &&
+    typeof check.validate === "function"
+  );
 }
 
 /** How a provisioner of the backend's resource reads one of its triggers. */

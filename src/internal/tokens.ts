@@ -13,12 +13,14 @@ export function isUnresolved(value: unknown): boolean {
 }
 
 const TOKEN_PATTERN = /\$\{TfToken\[[^\]]*\]\}/g;
+const TEMPLATE_START = /[$%]\{/;
 
 /**
  * Escapes a literal string for Terraform's JSON syntax, where strings are templates: `${` → `$${`,
  * `%{` → `%%{`. Token markers inside the string are kept, so they still resolve to references.
  */
 export function escapeTemplate(value: string): string {
+  if (!TEMPLATE_START.test(value)) return value; // nothing to escape, and no token either
   let out = "";
   let last = 0;
   for (const match of value.matchAll(TOKEN_PATTERN)) {

@@ -163,7 +163,7 @@ export class KongAdminClient {
   /** `GET /{workspace}/plugins/{idOrName}`: the plugin, or undefined when there is none. */
   async getPlugin(workspace: string | undefined, idOrName: string): Promise<KongPlugin | undefined> {
     const answer = await this.http.send("GET", this.pluginPath(workspace, idOrName));
-    if (answer.status === 404 && !isProxyAnswer(answer)) return undefined;
+    if (isNotFound(answer)) return undefined;
     if (answer.status !== 200) throw await this.errorFor(answer, workspace);
     return this.plugin(this.jsonObject(answer), answer);
   }
@@ -179,7 +179,7 @@ export class KongAdminClient {
   async deletePlugin(workspace: string | undefined, id: string): Promise<boolean> {
     const answer = await this.http.send("DELETE", this.pluginPath(workspace, id));
     if (answer.status === 204 || answer.status === 200) return true;
-    if (answer.status === 404 && !isProxyAnswer(answer)) return false;
+    if (isNotFound(answer)) return false;
     throw await this.errorFor(answer, workspace);
   }
 
@@ -287,6 +287,15 @@ export class KongAdminClient {
       propPathOf,
     );
   }
+}
+
+/**
+ * Kong's "no such plugin": a 404 from the Admin API. An HTML 404 page is another server (a web
+ * server, a load balancer, Kong Manager) and says nothing about the plugin: taking it for "absent"
+ * would let a delete succeed without deleting anything.
+ */
+function isNotFound(answer: Answer): boolean {
+  return answer.status === 404 && answer.kind !== "html" && !isProxyAnswer(answer);
 }
 
 function isProxyAnswer(answer: Answer): boolean {

@@ -32,7 +32,9 @@ const ACTIONS: readonly RuntimeAction[] = ["apply", "delete", "reap"];
  * then optimizes the hot parser on a background thread, and Node waits for that job before the
  * process exits: about 200 ms after the work is done, for code this short-lived program never
  * needs. `--liftoff-only` skips that job. Only on the V8 versions of Node 20 to 24, which know the
- * flag (an unknown flag would print an error line); only in the program, never when imported.
+ * flag (an unknown flag would print an error line); only in the program, never when imported. The
+ * built program's loader (scripts/runtime-loader.cjs) sets it already, before compiling the program
+ * (V8's code cache records the flags); this covers the program bundled without that loader.
  */
 function fastExit(): void {
   const v8Major = Number(process.versions.v8.split(".")[0]);

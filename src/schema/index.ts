@@ -41,7 +41,27 @@ export function validateAttributes(
       });
     }
   }
-  return all.length === 0 ? { success: true, payload, issues: [] } : { success: false, payload, issues: all };
+  if (all.length === 0) return { success: true, payload, issues: [] };
+  return { success: false, payload, issues: withoutSecret(all, (attributes as { config?: { secret?: unknown } }).config?.secret, isUnresolved) };
+}
+
+/**
+ * The issues with every value that holds the configured secret replaced by `<redacted>`: the value
+ * of `config.secret` is redacted by its path when printed, but the same text may stand in another
+ * field too (a tag, a cookie name), where only its content gives it away.
+ */
+function withoutSecret(issues: ValidationIssue[], secret: unknown, isUnresolved: UnresolvedPredicate): ValidationIssue[] {
+  if (typeof secret !== "string" || secret === "" || isUnresolved(secret) || secret.startsWith("{vault://")) return issues;
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  const holds = (value: unknown): boolean => {
+    if (typeof value === "string") return value.includes(secret);
+    try {
+      return (JSON.stringify(value) ?? "").includes(escaped);
+    } catch {
+      return false;
+    }
+  };
+  return issues.map((issue) => (issue.propPath !== "config.secret" && holds(issue.value) ? { ...issue, value: "<redacted>" } : issue));
 }
 
 export { valueAt };

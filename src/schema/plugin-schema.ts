@@ -36,68 +36,113 @@ export const MESSAGES = {
   name: "the only accepted ascii characters are alphanumerics or ., -, _, and ~",
   tag: "expected printable ascii (except `,` and `/`) or valid utf-8 sequences",
   condition: `length must be at most ${CONDITION_MAX_LENGTH}`,
+  timestamp: "expected a valid timestamp",
+  wellFormed: "expected well-formed unicode text, got a lone utf-16 surrogate (Kong cannot parse it, Terraform would replace it)",
   sessionName: 'expected "session"',
   oneOf: (values: readonly string[]) => `expected one of: ${values.join(", ")}`,
 } as const;
 
 /** Strings are optional except a foreign key's `id`: a missing one reads as Kong says it. */
 const stringError = (issue: { readonly input?: unknown }) => (issue.input === undefined ? MESSAGES.required : MESSAGES.string);
+/** A lone surrogate: JSON carries it as `\udXXX`, which Kong's JSON decoder (lua-cjson) refuses. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // `abort`: like Kong, an empty string reports only its length, not also the pattern that follows
-const nonEmptyString = () => z.string({ error: stringError }).check(z.minLength(1, { error: MESSAGES.nonEmpty, abort: true }));
+const nonEmptyString = () =>
+  z
+    .string({ error: stringError })
+    .check(
+      z.minLength(1, { error: MESSAGES.nonEmpty, abort: true }),
+      z.refine((value: string) => !LONE_SURROGATE.test(value), { error: MESSAGES.wellFormed, abort: true }),
+    );
 const uuid = () => nonEmptyString().check(z.regex(UUID_PATTERN, { error: MESSAGES.uuid }));
 const name = () => nonEmptyString().check(z.regex(NAME_PATTERN, { error: MESSAGES.name }));
 const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]], { error: MESSAGES.oneOf(values) });
 
-function fieldSchema(field: FieldSpec): z.ZodMiniType {
-  switch (field.kind) {
-    case "string":
-      return field.oneOf ? oneOf(field.oneOf) : nonEmptyString();
-    case "number": {
-      const n = z.number({ error: MESSAGES.number });
-      return field.nonNegative ? n.check(z.gte(0, { error: MESSAGES.nonNegative })) : n;
+/**
+ * Builds the schemas of the field table, one instance per distinct rule: zod schemas are immutable,
+ * so fields with the same rule share one (a third of the objects to construct, which is most of the
+ * apply-time program's validation time).
+ */
+class SchemaBuilder {
+  private readonly shared = new Map<string, z.ZodMiniType>();
+  readonly string = nonEmptyString();
+  readonly uuid = uuid();
+  readonly name = name();
+
+  field(field: FieldSpec): z.ZodMiniType {
+    const key = `${field.kind}|${field.nonNegative ? "+" : ""}|${field.oneOf?.join(",") ?? ""}`;
+    let schema = this.shared.get(key);
+    if (!schema) this.shared.set(key, (schema = this.create(field)));
+    return schema;
+  }
+
+  private create(field: FieldSpec): z.ZodMiniType {
+    switch (field.kind) {
+      case "string":
+        return field.oneOf ? this.oneOf(field.oneOf) : this.string;
+      case "number": {
+        const n = z.number({ error: MESSAGES.number });
+        return field.nonNegative ? n.check(z.gte(0, { error: MESSAGES.nonNegative })) : n;
+      }
+      case "integer":
+        return z.int({ error: MESSAGES.integer });
+      case "boolean":
+        return z.boolean({ error: MESSAGES.boolean });
+      case "set":
+      case "array":
+        return z.array(field.oneOf ? this.oneOf(field.oneOf) : this.string, {
+          error: field.kind === "set" ? MESSAGES.set : MESSAGES.array,
+        });
     }
-    case "integer":
-      return z.int({ error: MESSAGES.integer });
-    case "boolean":
-      return z.boolean({ error: MESSAGES.boolean });
-    case "set":
-    case "array":
-      return z.array(field.oneOf ? oneOf(field.oneOf) : nonEmptyString(), {
-        error: field.kind === "set" ? MESSAGES.set : MESSAGES.array,
-      });
+  }
+
+  private oneOf(values: readonly string[]): z.ZodMiniType {
+    const key = `oneOf|${values.join(",")}`;
+    let schema = this.shared.get(key);
+    if (!schema) this.shared.set(key, (schema = oneOf(values)));
+    return schema;
   }
 }
 
-function buildConfigSchema() {
+function buildConfigSchema(fields: SchemaBuilder) {
   const shape: Record<string, z.ZodMiniType> = {};
-  for (const field of CONFIG_FIELDS) shape[field.kong] = z.optional(fieldSchema(field));
+  for (const field of CONFIG_FIELDS) shape[field.kong] = z.optional(fields.field(field));
   return z.strictObject(shape, { error: MESSAGES.record });
 }
 
 function buildPluginSchema() {
+  const fields = new SchemaBuilder();
   const shape: Record<string, z.ZodMiniType> = {};
-  for (const field of PLUGIN_FIELDS) shape[field.kong] = z.optional(fieldSchema(field));
+  for (const field of PLUGIN_FIELDS) shape[field.kong] = z.optional(fields.field(field));
   const access = z.strictObject(
-    { access: z.optional(z.array(nonEmptyString(), { error: MESSAGES.array })) },
+    { access: z.optional(z.array(fields.string, { error: MESSAGES.array })) },
     { error: MESSAGES.record },
   );
-  const foreign = z.strictObject({ id: uuid() }, { error: MESSAGES.record });
+  const foreign = z.strictObject({ id: fields.uuid }, { error: MESSAGES.record });
   Object.assign(shape, {
     name: z.literal("session", { error: MESSAGES.sessionName }),
-    id: z.optional(uuid()),
-    instance_name: z.optional(name()),
+    id: z.optional(fields.uuid),
+    instance_name: z.optional(fields.name),
     tags: z.optional(
       z.array(nonEmptyString().check(z.regex(TAG_PATTERN, { error: MESSAGES.tag })), { error: MESSAGES.set }),
     ),
-    condition: z.optional(nonEmptyString().check(z.maxLength(CONDITION_MAX_LENGTH, { error: MESSAGES.condition }))),
-    config: z.optional(buildConfigSchema()),
+    // Kong's len_max counts bytes (`#value` in Lua): 1024 characters of ASCII, fewer of anything else
+    condition: z.optional(
+      nonEmptyString().check(
+        z.maxLength(CONDITION_MAX_LENGTH, { error: MESSAGES.condition, abort: true }),
+        z.refine((value: string) => Buffer.byteLength(value, "utf8") <= CONDITION_MAX_LENGTH, { error: MESSAGES.condition }),
+      ),
+    ),
+    // Kong's `timestamp` rule: an integer greater than 0
+    created_at: z.optional(z.int({ error: MESSAGES.integer }).check(z.gt(0, { error: MESSAGES.timestamp }))),
+    config: z.optional(buildConfigSchema(fields)),
     ordering: z.optional(
       z.strictObject({ after: z.optional(access), before: z.optional(access) }, { error: MESSAGES.record }),
     ),
     partials: z.optional(
       z.array(
         z.strictObject(
-          { id: z.optional(uuid()), name: z.optional(name()), path: z.optional(nonEmptyString()) },
+          { id: z.optional(fields.uuid), name: z.optional(fields.name), path: z.optional(fields.string) },
           { error: MESSAGES.record },
         ),
         { error: MESSAGES.array },
@@ -116,7 +161,9 @@ export function sessionPluginSchema(): ReturnType<typeof buildPluginSchema> {
   return (pluginSchema ??= buildPluginSchema());
 }
 
-/** The workspace name: Kong's name rule (it is also a path segment). */
+let workspace: ReturnType<typeof name> | undefined;
+
+/** The workspace name: Kong's name rule (it is also a path segment). Built once, on first use. */
 export function workspaceSchema() {
-  return name();
+  return (workspace ??= name());
 }

@@ -8,7 +8,7 @@ import type { UnresolvedPredicate, ValidationIssue } from "./validate.js";
 
 /** How one prop maps to Kong: a leaf field, a record of props, or a list of records. */
 type Node =
-  | { readonly type: "leaf"; readonly kong: string; readonly set: boolean }
+  | { readonly type: "leaf"; readonly kong: string; readonly set: boolean; readonly list: boolean }
   | {
       readonly type: "record";
       readonly kong: string;
@@ -18,7 +18,7 @@ type Node =
     }
   | { readonly type: "list"; readonly kong: string; readonly item: Node };
 
-const leaf = (f: FieldSpec): Node => ({ type: "leaf", kong: f.kong, set: f.kind === "set" });
+const leaf = (f: FieldSpec): Node => ({ type: "leaf", kong: f.kong, set: f.kind === "set", list: f.kind === "set" || f.kind === "array" });
 const record = (kong: string, fields: readonly FieldSpec[]): RecordNode => ({
   type: "record",
   kong,
@@ -102,7 +102,8 @@ function convertValue(
   if (isUnresolved(value)) return value;
   switch (node.type) {
     case "leaf":
-      if (Array.isArray(value)) {
+      // only a list field's empty list means "unset"; a list where a scalar belongs is for the schema to report
+      if (Array.isArray(value) && node.list) {
         if (value.length === 0) return undefined;
         return node.set ? dedupe(value, isUnresolved) : value;
       }

@@ -309,6 +309,8 @@ export class KongEmulator {
     } catch {
       return cannotParse;
     }
+    // lua-cjson refuses a `\udXXX` escape that is not half of a surrogate pair
+    if (!isWellFormedJson(value)) return cannotParse;
     flight.body = value;
     if (!isTable(value)) return cannotParse;
     if (Array.isArray(value)) return { ok: true, body: Object.fromEntries(value.map((v, i) => [String(i + 1), v])) };
@@ -392,6 +394,16 @@ function parseTarget(target: string): { pathname: string; searchParams: URLSearc
   const q = raw.indexOf("?");
   const pathname = q < 0 ? raw : raw.slice(0, q);
   return { pathname: pathname.startsWith("/") ? pathname : `/${pathname}`, searchParams: new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)) };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every string (keys too) of decoded JSON is well-formed UTF-16, i.e. has no lone surrogate. */
+export function isWellFormedJson(value: unknown): boolean {
+  if (typeof value === "string") return !LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(isWellFormedJson);
+  if (value !== null && typeof value === "object") return Object.entries(value).every(([k, v]) => !LONE_SURROGATE.test(k) && isWellFormedJson(v));
+  return true;
 }
 
 /** `wrong-plugin-name`: the answer names another plugin (a single entity or every item of a list). */

@@ -185,7 +185,9 @@ export function pluginEntityFields(options: Required<KongSchemaOptions>): FieldL
       type: "record",
       required: true,
       fields: [
-        ["id", { type: "string", uuid: true, required: true }],
+        // not required: a partial may be linked by name (Kong/terraform-provider-konnect#440 dropped
+        // the `required` its generated schema had put on partials[].id)
+        ["id", { type: "string", uuid: true }],
         ["name", { type: "string", custom: validateUtf8Name }],
         ["path", { type: "string" }],
       ],

@@ -1,0 +1,27 @@
+// Synthesizes a stack of N PluginSessions (terraform_data) against a server URL, with the library in
+// <dist>, into <outdir>; prints the synthesized stack's directory.
+//
+//   node bench/stack.cjs <dist> <N> <server-url> <outdir>
+"use strict";
+const path = require("node:path");
+
+const [dist, nText, serverUrl, outdir] = process.argv.slice(2);
+const { App, LocalBackend, TerraformStack } = require("cdktf");
+const { KongGatewayProvider, PluginSession } = require(path.join(dist, "index.js"));
+
+const app = new App({ outdir, skipValidation: true });
+const stack = new TerraformStack(app, "bench");
+new LocalBackend(stack, { path: "terraform.tfstate" });
+const provider = new KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
+for (let i = 0; i < Number(nText); i++) {
+  const hex = (i + 1).toString(16).padStart(12, "0");
+  new PluginSession(stack, `session-${i}`, {
+    provider,
+    route: { id: `3473c251-5b6c-4f45-b1ff-${hex}` },
+    instanceName: `session-${i}`,
+    tags: ["bench", "team-payments"],
+    config: { cookieName: "sid", cookieSameSite: "Lax", logoutMethods: ["POST"], rollingTimeout: 3600, storage: "cookie" },
+  });
+}
+app.synth();
+process.stdout.write(`${path.join(outdir, "stacks", "bench")}\n`);

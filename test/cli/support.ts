@@ -50,6 +50,9 @@ export function runCli(
   });
 }
 
+/** A temp directory of {@link tempDir}, absolute (wherever the repository is checked out) or relative. */
+const WORK_DIR = new RegExp(`(?:${ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/)?tmp/cli-[a-z-]+-[A-Za-z0-9]{6}`, "g");
+
 /** Replaces what changes from run to run: the emulator's port, UUIDs, temp directories. */
 export function normalize(text: string, known: Record<string, string> = {}): string {
   let out = text;
@@ -58,7 +61,7 @@ export function normalize(text: string, known: Record<string, string> = {}): str
     .replace(/(https?):\/\/127\.0\.0\.1:\d+/g, "$1://<kong>")
     .replace(/"session_[0-9a-f]{8}"/g, '"session_<id8>"')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>")
-    .replace(/(?:\/work\/main\/)?tmp\/cli-[a-z-]+-[A-Za-z0-9]{6}/g, "<work>")
+    .replace(WORK_DIR, "<work>")
     .replace(/\/tmp\/[^\s":]+/g, "<tmp>");
 }
 

@@ -153,7 +153,8 @@ export function render(results: ReadonlyMap<string, StoredResult>, run: RunInfo)
     "",
     "To reproduce: `npm run test:full` (about 10 minutes on 2 cores). CI sizes: 50 plugins under",
     "random faults (full: 100), 4,000 generated cases per validator pair (full: 25,000), 100 plugins of load",
-    "(full: 500). All traffic goes to 127.0.0.1.",
+    "(full: 500). All traffic goes to 127.0.0.1. Wall times are what this run measured on a shared 2-core",
+    "machine (the emulator and Terraform on the same cores); the counts and what held do not depend on it.",
     "",
   );
   for (const section of MANIFEST) {
@@ -211,12 +212,14 @@ const STATIC_TAIL = [
   "",
   "- Kong itself: every run is against the offline emulator, whose schema and error model follow Kong's",
   "  source (`kong/db/schema/*`, `kong/plugins/session/schema.lua`). Kong Enterprise's source is not public:",
-  "  `ordering`, `partials`, `condition`, `config.bind` follow Kong's published Admin API specification.",
+  "  `ordering`, `partials`, `condition`, `config.bind` follow the emulator's model of them (Kong's published Admin API specification).",
   "- `null_resource`: its provider (hashicorp/null) cannot be downloaded here; all runs use `terraform_data`.",
   "- Other platforms: the 128 KiB limit is Linux's; Windows limits one environment variable to 32,767",
   "  characters, so a request between those sizes passes synth and fails at apply there.",
   "- A whole `route`/`service` object given as one reference is re-validated at apply by the library's",
   "  strict schema (difference 2), which rejects keys Kong would ignore.",
+  "- The emulator's random fault mode answers 429 without `Retry-After`; the fault test adds `Retry-After: 1`",
+  "  to those answers (test/reliability/support/faults.ts), as Kong's rate limiting sends it.",
   "- Faults are injected per request, independently; correlated outages longer than `deadlineMs` fail the",
   "  apply (by design, with `KONG_DEADLINE_EXCEEDED`) and converge on the next apply.",
 ];

@@ -126,7 +126,8 @@ export function formatIssue(issue: ValidationIssue): string {
   const kong = formatPath(issue.kongPath);
   const sameName = kong === issue.propPath || kong === "" || issue.code === "unknown_field";
   const where = sameName ? issue.propPath || "(plugin)" : `${issue.propPath} (Kong: ${kong})`;
-  const got = issue.code === "unknown_field" ? "" : `, got ${describeValue(issue.value, issue.propPath)}`;
+  // nothing to show for an unknown field (its name says it) or a missing value
+  const got = issue.code === "unknown_field" || issue.value === undefined ? "" : `, got ${describeValue(issue.value, issue.propPath)}`;
   return `${where}: ${issue.message}${got}${issue.hint ? ` (${issue.hint})` : ""}`;
 }
 

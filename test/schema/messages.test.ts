@@ -49,7 +49,7 @@ describe("formatValidationIssues", () => {
         - config.logoutMethods[1] (Kong: config.logout_methods[1]): expected one of: GET, POST, DELETE, got "get" (did you mean "GET"?)
         - config.remember: expected a boolean, got "yes"
         - config.staleTtl (Kong: config.stale_ttl): expected a finite number that is not negative, got -1
-        - route.id: required field missing, got nothing
+        - route.id: required field missing
         - workspace: the only accepted ascii characters are alphanumerics or ., -, _, and ~, got "team a""
     `);
   });

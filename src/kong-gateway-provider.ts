@@ -206,13 +206,14 @@ function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue
   const issues: ValidationIssue[] = [];
   const problem = (propPath: string, value: unknown, message: string, hint?: string) =>
     issues.push({ code: "invalid_value", kongPath: [], propPath, value, message, ...(hint ? { hint } : {}) });
+  const unknown = (prefix: string, key: string, value: unknown, known: readonly string[]) => {
+    const guess = closest(key, known);
+    issues.push({ code: "unknown_field", kongPath: [], propPath: `${prefix}${key}`, value, message: "unknown field", ...(guess ? { hint: `did you mean ${prefix}${guess}?` } : {}) });
+  };
   const literalOnly = "must be a literal value (destroy-time provisioners cannot read references)";
 
   for (const key of Object.keys(props)) {
-    if (!KNOWN_PROPS.includes(key)) {
-      const guess = closest(key, KNOWN_PROPS);
-      issues.push({ code: "unknown_field", kongPath: [], propPath: key, value: undefined, message: "unknown field", ...(guess ? { hint: `did you mean ${guess}?` } : {}) });
-    }
+    if (!KNOWN_PROPS.includes(key)) unknown("", key, undefined, KNOWN_PROPS);
   }
   const { serverUrl } = props;
   if (serverUrl !== undefined && !isUnresolved(serverUrl)) {
@@ -242,10 +243,7 @@ function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue
   }
   for (const key of Object.keys(props.tls ?? {})) {
     const value = (props.tls as Record<string, unknown>)[key];
-    if (!KNOWN_TLS.includes(key)) {
-      const guess = closest(key, KNOWN_TLS);
-      issues.push({ code: "unknown_field", kongPath: [], propPath: `tls.${key}`, value, message: "unknown field", ...(guess ? { hint: `did you mean tls.${guess}?` } : {}) });
-    }
+    if (!KNOWN_TLS.includes(key)) unknown("tls.", key, value, KNOWN_TLS);
     else if (isUnresolved(value)) problem(`tls.${key}`, value, literalOnly);
     else if (key === "insecureSkipVerify" ? typeof value !== "boolean" : typeof value !== "string" || value === "") {
       problem(`tls.${key}`, value, key === "insecureSkipVerify" ? "expected a boolean" : "expected a file path");

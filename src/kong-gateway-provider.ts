@@ -1,9 +1,11 @@
 import { Lazy, TerraformStack, type DataResource, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { BACKENDS, backendProvider, customResource, selfTrigger, type Backend } from "./internal/backend.js";
+import { BACKENDS, backendProvider, customResource, selfTriggerOrEmpty, type Backend } from "./internal/backend.js";
+import { ReaperList, type RegisteredPlugin } from "./internal/reaper-list.js";
 import { runtimeAsset } from "./internal/runtime-asset.js";
 import { escapeTemplate, isUnresolved } from "./internal/tokens.js";
-import { ENV, type ConnectionOptions, type ReapEntry, type RuntimeAction } from "./runtime/contract.js";
+import { ENV, MAX_REAP_CHUNKS, type ConnectionOptions, type RuntimeAction } from "./runtime/contract.js";
+import { normaliseServerUrl, showServerUrl } from "./runtime/server-url.js";
 import { closest } from "./schema/suggest.js";
 import { PluginSessionValidationError, type ValidationIssue } from "./schema/validate.js";
 import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
@@ -42,27 +44,50 @@ export interface KongGatewayProviderProps {
   /**
    * The Kong Admin API URL.
    *
-   * Part of each plugin's identity: changing it deletes the plugins from the old server and creates
-   * them on the new one. May be a reference (e.g. a `TerraformVariable`).
+   * Where the plugins are written. Changing it writes them to the new URL and deletes nothing
+   * anywhere (see "Moving a stack to another Kong" in the README). Spellings of one URL are written
+   * one way (`HTTP://Kong:80/` is `http://kong`). May be a reference (e.g. a `TerraformVariable`)
+   * with the `terraform_data` backend.
    * @default "http://localhost:8001"
    */
   readonly serverUrl?: string;
   /**
    * Which Terraform resource carries the provisioners.
    *
-   * `null_resource` needs the hashicorp/null provider (added to the stack for you);
-   * `terraform_data` is built into Terraform 1.4+ and OpenTofu and needs none.
-   * @default "null_resource"
+   * `terraform_data` is built into Terraform 1.4+ and OpenTofu and needs no provider download;
+   * `null_resource` needs the hashicorp/null provider (added to the stack for you).
+   * @default "terraform_data"
    */
   readonly backend?: Backend;
   /**
+   * Mixed into the plugin ids derived from construct paths, so that two apps that name their
+   * stacks and constructs alike derive different ids on one Kong. Changing it changes every derived
+   * id (the plugins are re-created). Literal only.
+   * @default - none: ids derive from the construct path and workspace alone
+   */
+  readonly idNamespace?: string;
+  /**
    * Extra headers sent with every Admin API request.
    *
-   * They are written into the synthesized JSON, so they must not be secrets: the admin token comes
-   * from `KONG_ADMIN_TOKEN` in Terraform's environment. Literal values only.
+   * They are written into the synthesized JSON, so they must not carry credentials (names such as
+   * `Authorization`, `apikey`, `X-API-Key` or any with `token`, `secret` or `key` are refused): use
+   * `headersFromEnv` for those. Literal values only.
    * @default - none
    */
   readonly headers?: Record<string, string>;
+  /**
+   * Headers whose values are read, at apply, from environment variables of Terraform's process:
+   * header name → variable name, e.g. `{ "X-API-Key": "KONG_GATEWAY_API_KEY" }`. Only the variable's
+   * name is synthesized; its value is never printed.
+   * @default - none
+   */
+  readonly headersFromEnv?: Record<string, string>;
+  /**
+   * The header that carries `KONG_ADMIN_TOKEN`: Kong Enterprise's `rbac_auth_header` setting.
+   *
+   * @default "Kong-Admin-Token"
+   */
+  readonly adminTokenHeader?: string;
   /**
    * TLS settings for an `https` server URL. Literal values only.
    *
@@ -76,22 +101,27 @@ export interface KongGatewayProviderProps {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * Bound on one whole action (all requests and retries of one plugin's apply or delete), in milliseconds.
+   * Bound on the work for one plugin (all requests and retries of its apply or delete), in
+   * milliseconds. Transient failures are retried until it passes.
    *
    * @default 60000
    */
   readonly deadlineMs?: number;
   /**
-   * How many times a transient failure (connection error, timeout, 429, 502, 503, 504) is retried.
+   * At most how many times a transient failure (connection error, timeout, 429, 502, 503, 504) is
+   * retried.
    *
-   * @default 5
+   * @default - as often as `deadlineMs` allows
    */
   readonly maxRetries?: number;
 }
 
 const DEFAULT_SERVER_URL = "http://localhost:8001";
-const SECRET_HEADERS = new Set(["kong-admin-token", "authorization", "proxy-authorization", "cookie"]);
+const DEFAULT_TOKEN_HEADER = "Kong-Admin-Token";
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Header names that carry credentials: their values must never be synthesized. */
+const CREDENTIAL_HEADER = /authorization|token|secret|passw|cookie|credential|session|signature|api[-_]?key|(?:^|[-_])(?:key|auth)(?:$|[-_])/i;
 const registry = new WeakMap<TerraformStack, KongGatewayProvider[]>();
 
 /**
@@ -102,7 +132,7 @@ const registry = new WeakMap<TerraformStack, KongGatewayProvider[]>();
  * plugins so that a plugin deleted from the code is deleted from Kong by the next apply.
  *
  * @example
- * new KongGatewayProvider(stack, "kong", { serverUrl: "https://kong-admin.internal:8444", backend: "terraform_data" });
+ * new KongGatewayProvider(stack, "kong", { serverUrl: "https://kong-admin.internal:8444" });
  */
 export class KongGatewayProvider extends Construct {
   /**
@@ -124,35 +154,55 @@ export class KongGatewayProvider extends Construct {
     );
   }
 
+  /** The server URL as the stack writes it (one spelling), or the reference given. */
   readonly serverUrl: string;
   readonly backend: Backend;
+  /** What derived plugin ids mix in, if set. */
+  readonly idNamespace?: string;
   /** the provider block added for the backend (hashicorp/null), if any */
   readonly terraformProvider?: TerraformProvider;
   /** the resource whose replacement deletes from Kong the plugins removed from the code */
   readonly reaper: DataResource | NullResource;
   /** @internal the connection settings as the apply-time program reads them */
   readonly connectionJson: string;
-  private readonly entries = new Map<string, ReapEntry>();
+  private readonly plugins = new ReaperList();
   /** `node <asset path>`, computed once: the asset's path costs a logical-id lookup per read */
   private program?: string;
 
   constructor(scope: Construct, id: string, props: KongGatewayProviderProps = {}) {
     super(scope, id);
-    const issues = validateProviderProps(props);
+    const backend = props.backend ?? "terraform_data";
+    const issues = validateProviderProps(props, backend);
     if (issues.length > 0) throw new PluginSessionValidationError(`KongGatewayProvider at "${this.node.path}"`, issues);
-    this.serverUrl = props.serverUrl ?? DEFAULT_SERVER_URL;
-    this.backend = props.backend ?? "null_resource";
+    const serverUrl = props.serverUrl ?? DEFAULT_SERVER_URL;
+    this.serverUrl = isUnresolved(serverUrl) ? serverUrl : normaliseServerUrl(serverUrl).url!;
+    this.backend = backend;
+    if (props.idNamespace !== undefined) this.idNamespace = props.idNamespace;
     this.connectionJson = escapeTemplate(JSON.stringify(connectionOptions(props)));
     this.terraformProvider = backendProvider(this, this.backend);
 
-    const previous = "plugins";
+    const environment: Record<string, string> = {
+      // the list of cdktf-kong-gateway 0.1, when the previous apply was made by it
+      [ENV.reapPrevious]: selfTriggerOrEmpty(this.backend, "plugins"),
+      [ENV.serverUrl]: this.serverUrlAtDestroy(),
+    };
+    // every chunk the previous apply may have written: the state may hold more than the code now has
+    for (let i = 0; i < MAX_REAP_CHUNKS; i++) environment[`${ENV.reapPrevious}_${i}`] = selfTriggerOrEmpty(this.backend, `plugins_${i}`);
+    const reap = this.provisioner("reap", "destroy", environment);
     this.reaper = customResource(this, "reaper", this.backend, {
-      triggers: { [previous]: Lazy.stringValue({ produce: () => escapeTemplate(JSON.stringify(this.sortedEntries())) }) },
+      triggers: Lazy.anyValue({ produce: () => this.plugins.previousTriggers() }),
+      ...this.serverUrlInput(),
       provisioners: [
-        this.provisioner("reap", "destroy", {
-          [ENV.reapPrevious]: selfTrigger(this.backend, previous),
-          [ENV.reapCurrent]: Lazy.stringValue({ produce: () => JSON.stringify(this.sortedEntries().map((e) => e.id)) }),
-        }),
+        {
+          ...reap,
+          // as many chunks of the current list as the code has, known once every plugin is added
+          environment: Lazy.anyValue({
+            produce: () => ({
+              ...reap.environment,
+              ...Object.fromEntries(this.plugins.currentChunks().map((chunk, i) => [`${ENV.reapCurrent}_${i}`, chunk])),
+            }),
+          }) as unknown as Record<string, string>,
+        },
       ],
     });
 
@@ -161,11 +211,11 @@ export class KongGatewayProvider extends Construct {
   }
 
   /**
-   * @internal Records a plugin whose identity is known at synth; the reaper deletes it once it leaves
-   * the code.
+   * @internal Records a plugin for the reaper, which deletes it once it leaves the code.
+   * @returns problems when the stack's list would no longer fit the reaper's environment
    */
-  registerPlugin(entry: ReapEntry): void {
-    this.entries.set(entry.id, entry);
+  registerPlugin(plugin: RegisteredPlugin): ValidationIssue[] {
+    return this.plugins.add(plugin);
   }
 
   /** @internal A local-exec provisioner that runs the apply-time program. */
@@ -179,8 +229,17 @@ export class KongGatewayProvider extends Construct {
     };
   }
 
-  private sortedEntries(): ReapEntry[] {
-    return [...this.entries.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /**
+   * The server URL as the reaper's destroy-time provisioner reads it: the literal URL of the
+   * current configuration, or, for a reference, the value its `input` held at the last apply.
+   */
+  private serverUrlAtDestroy(): string {
+    return isUnresolved(this.serverUrl) ? "${self.input.server_url}" : escapeTemplate(this.serverUrl);
+  }
+
+  /** The `input` that carries a referenced server URL to the reaper's destroy time (terraform_data only). */
+  private serverUrlInput(): { input?: Record<string, string> } {
+    return isUnresolved(this.serverUrl) ? { input: { server_url: this.serverUrl } } : {};
   }
 }
 
@@ -188,6 +247,8 @@ function connectionOptions(props: KongGatewayProviderProps): ConnectionOptions {
   const tls = props.tls ?? {};
   const options: Record<string, unknown> = {
     headers: props.headers && Object.keys(props.headers).length > 0 ? props.headers : undefined,
+    headersFromEnv: props.headersFromEnv && Object.keys(props.headersFromEnv).length > 0 ? props.headersFromEnv : undefined,
+    adminTokenHeader: props.adminTokenHeader,
     caCertFile: tls.caCertFile,
     clientCertFile: tls.clientCertFile,
     clientKeyFile: tls.clientKeyFile,
@@ -199,10 +260,21 @@ function connectionOptions(props: KongGatewayProviderProps): ConnectionOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConnectionOptions;
 }
 
-const KNOWN_PROPS = ["serverUrl", "backend", "headers", "tls", "requestTimeoutMs", "deadlineMs", "maxRetries"];
+const KNOWN_PROPS = [
+  "serverUrl",
+  "backend",
+  "idNamespace",
+  "headers",
+  "headersFromEnv",
+  "adminTokenHeader",
+  "tls",
+  "requestTimeoutMs",
+  "deadlineMs",
+  "maxRetries",
+];
 const KNOWN_TLS = ["caCertFile", "clientCertFile", "clientKeyFile", "insecureSkipVerify"];
 
-function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue[] {
+function validateProviderProps(props: KongGatewayProviderProps, backend: Backend): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const problem = (propPath: string, value: unknown, message: string, hint?: string) =>
     issues.push({ code: "invalid_value", kongPath: [], propPath, value, message, ...(hint ? { hint } : {}) });
@@ -216,30 +288,62 @@ function validateProviderProps(props: KongGatewayProviderProps): ValidationIssue
     if (!KNOWN_PROPS.includes(key)) unknown("", key, undefined, KNOWN_PROPS);
   }
   const { serverUrl } = props;
-  if (serverUrl !== undefined && !isUnresolved(serverUrl)) {
-    let url: URL | undefined;
-    try {
-      url = new URL(serverUrl);
-    } catch {
-      // reported below
-    }
-    if (url && (url.username || url.password)) {
-      problem("serverUrl", "<redacted>", "must not contain credentials; set KONG_ADMIN_TOKEN in Terraform's environment");
-    } else if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      problem("serverUrl", url ? serverUrl : serverUrl.replace(/\/\/[^/@]*@/, "//<redacted>@"), "expected an http:// or https:// URL");
+  if (serverUrl !== undefined) {
+    if (isUnresolved(serverUrl)) {
+      if (backend === "null_resource") {
+        problem(
+          "serverUrl",
+          serverUrl,
+          'a reference needs the terraform_data backend: a null_resource keeps nothing a destroy-time provisioner could read it from without re-creating the plugin; set backend: "terraform_data" (the default), or give the URL literally',
+        );
+      }
+    } else if (typeof serverUrl !== "string") {
+      problem("serverUrl", serverUrl, "expected an http:// or https:// URL");
+    } else {
+      const checked = normaliseServerUrl(serverUrl);
+      if (checked.problem !== undefined) problem("serverUrl", showServerUrl(serverUrl), checked.problem);
     }
   }
   if (props.backend !== undefined && !BACKENDS.includes(props.backend)) {
     const guess = typeof props.backend === "string" ? closest(props.backend, BACKENDS) : undefined;
     problem("backend", props.backend, `expected one of: ${BACKENDS.join(", ")}`, guess ? `did you mean "${guess}"?` : undefined);
   }
+  if (props.idNamespace !== undefined) {
+    if (isUnresolved(props.idNamespace)) problem("idNamespace", props.idNamespace, "must be a literal value (plugin ids are derived at synth)");
+    else if (typeof props.idNamespace !== "string" || props.idNamespace === "") problem("idNamespace", props.idNamespace, "expected a non-empty string");
+  }
+  const tokenHeader = props.adminTokenHeader ?? DEFAULT_TOKEN_HEADER;
+  if (props.adminTokenHeader !== undefined) {
+    if (isUnresolved(props.adminTokenHeader)) problem("adminTokenHeader", props.adminTokenHeader, literalOnly);
+    else if (typeof props.adminTokenHeader !== "string" || !HEADER_NAME.test(props.adminTokenHeader)) {
+      problem("adminTokenHeader", props.adminTokenHeader, "expected a valid HTTP header name");
+    }
+  }
+  const fromEnv = Object.keys(props.headersFromEnv ?? {}).map((name) => name.toLowerCase());
   for (const [name, value] of Object.entries(props.headers ?? {})) {
     const where = `headers.${name}`;
-    if (!HEADER_NAME.test(name)) problem(where, name, "expected a valid HTTP header name");
-    else if (SECRET_HEADERS.has(name.toLowerCase())) {
-      problem(where, "<redacted>", "secrets must not be synthesized: the admin token comes from KONG_ADMIN_TOKEN in Terraform's environment");
-    } else if (isUnresolved(name) || isUnresolved(value)) problem(where, value, literalOnly);
-    else if (typeof value !== "string" || /[\r\n\0]/.test(value)) problem(where, value, "expected a string without line breaks");
+    if (isUnresolved(name) || isUnresolved(value)) problem(where, value, literalOnly);
+    else if (!HEADER_NAME.test(name)) problem(where, name, "expected a valid HTTP header name");
+    else if (name.toLowerCase() === tokenHeader.toLowerCase() || name.toLowerCase() === DEFAULT_TOKEN_HEADER.toLowerCase()) {
+      problem(where, "<redacted>", "the admin token must not be synthesized: it is read from KONG_ADMIN_TOKEN in Terraform's environment");
+    } else if (CREDENTIAL_HEADER.test(name)) {
+      problem(
+        where,
+        "<redacted>",
+        `the header carries a credential, which must not be synthesized: read it from the environment at apply with headersFromEnv: { ${JSON.stringify(name)}: "<ENVIRONMENT_VARIABLE>" }`,
+      );
+    } else if (typeof value !== "string" || /[\r\n\0]/.test(value)) problem(where, value, "expected a string without line breaks");
+    else if (fromEnv.includes(name.toLowerCase())) problem(where, value, "also in headersFromEnv: give the header once");
+  }
+  for (const [name, variable] of Object.entries(props.headersFromEnv ?? {})) {
+    const where = `headersFromEnv.${name}`;
+    if (isUnresolved(name) || isUnresolved(variable)) problem(where, variable, "must be a literal environment variable name");
+    else if (!HEADER_NAME.test(name)) problem(where, name, "expected a valid HTTP header name");
+    else if (name.toLowerCase() === tokenHeader.toLowerCase()) {
+      problem(where, variable, "this header carries KONG_ADMIN_TOKEN already (adminTokenHeader)");
+    } else if (typeof variable !== "string" || !ENV_NAME.test(variable)) {
+      problem(where, variable, "expected the name of an environment variable (letters, digits and _, not starting with a digit)");
+    }
   }
   for (const key of Object.keys(props.tls ?? {})) {
     const value = (props.tls as Record<string, unknown>)[key];

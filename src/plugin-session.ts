@@ -1,12 +1,13 @@
-import { hash } from "node:crypto";
-import { Annotations, type DataResource } from "cdktf";
+import { createHash, hash } from "node:crypto";
+import { Annotations, Fn, type DataResource } from "cdktf";
 import { Construct } from "constructs";
 import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
-import { selfTrigger, customResource } from "./internal/backend.js";
+import { customResource, selfTrigger } from "./internal/backend.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
-import { ENV, REQUEST_VERSION, type ApplyRequest } from "./runtime/contract.js";
-import { validateAttributes, type PluginSessionAttributes } from "./schema/index.js";
+import { ENV, MAX_ENV_VALUE_BYTES, REQUEST_VERSION, type ApplyRequest, type RefPlaceholder } from "./runtime/contract.js";
+import { WHOLE_WORD_BELOW } from "./runtime/log.js";
+import { isVaultReference, validateAttributes, type PluginSessionAttributes } from "./schema/index.js";
 import { PluginSessionValidationError, type ValidationIssue } from "./schema/validate.js";
 
 export interface PluginSessionProps extends PluginSessionAttributes {
@@ -26,7 +27,10 @@ const ID_NAMESPACE_BYTES = Buffer.from(ID_NAMESPACE.replace(/-/g, ""), "hex");
  * The largest request the apply-time program can receive: Terraform passes it in one environment
  * variable, and Linux limits one `NAME=value` string to 128 KiB (MAX_ARG_STRLEN), its NUL included.
  */
-const MAX_REQUEST_BYTES = 128 * 1024 - ENV.request.length - 2;
+const MAX_REQUEST_BYTES = MAX_ENV_VALUE_BYTES - ENV.request.length - 2;
+
+/** The reference that carries the session secret: never in the request, the triggers or the state's triggers. */
+const SECRET_REF = "secret";
 
 /** Plugins already declared in an app, to find at synth what Kong would reject at apply. */
 const claims = new WeakMap<Construct, Map<string, string>>();
@@ -45,7 +49,7 @@ export class PluginSession extends Construct {
   /** The workspace, or undefined for unprefixed Admin API paths (`default`). */
   readonly workspace?: string;
   readonly provider: KongGatewayProvider;
-  /** The resource whose destroy deletes the plugin; replaced only when the identity changes. */
+  /** The resource whose destroy deletes the plugin; replaced only when the id or the workspace changes. */
   readonly identityResource: DataResource | NullResource;
   /** The resource whose creation writes the plugin; replaced on every configuration change. */
   readonly configResource: DataResource | NullResource;
@@ -57,41 +61,48 @@ export class PluginSession extends Construct {
     this.workspace = props.workspace;
 
     const result = validateAttributes(props, isUnresolved);
-    this.pluginId = props.id ?? derivedId(this.node.path, props.workspace);
-    const issues: ValidationIssue[] = [...result.issues, ...this.claim(props)];
+    this.pluginId = props.id ?? derivedId(this.node.path, props.workspace, this.provider.idNamespace);
+    const issues: ValidationIssue[] = [...result.issues, ...this.claim(props), ...referencesNeedInput(props, this.provider.backend)];
     if (issues.length > 0) throw new PluginSessionValidationError(subject, issues);
-
-    const secret = props.config?.secret;
-    if (typeof secret === "string" && !isUnresolved(secret) && !secret.startsWith("{vault://")) {
-      Annotations.of(this).addWarning(
-        `config.secret of ${subject} is a literal string: it is written into the synthesized JSON and Terraform state; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead`,
-      );
-    }
+    this.warnAboutSecret(props.config?.secret, subject);
 
     const { backend } = this.provider;
-    const identity = {
-      plugin_id: escapeTemplate(this.pluginId),
-      workspace: escapeTemplate(this.workspace ?? ""),
-      server_url: escapeTemplate(this.provider.serverUrl),
+    // Created once per construct and never replaced: not by a new server URL, id or workspace (the
+    // reaper deletes a plugin whose id or workspace the code no longer declares), so its id is a
+    // stable owner token. Its destroy-time provisioner deletes the plugin the configuration declares:
+    // literal values as they are now, references as the last apply resolved them (`input`).
+    const identity: Record<string, string> = {
+      plugin_id: this.pluginId,
+      workspace: this.workspace ?? "",
+      server_url: this.provider.serverUrl,
     };
+    const referenced = Object.entries(identity).filter(([, value]) => isUnresolved(value));
     this.identityResource = customResource(this, "identity", backend, {
-      triggers: identity,
+      triggers: Object.fromEntries(Object.entries(identity).map(([key, value]) => [key, escapeTemplate(value)])),
+      ignoreTriggerChanges: true,
+      ...(referenced.length > 0 && backend === "terraform_data" ? { input: Object.fromEntries(referenced) } : {}),
       provisioners: [
         this.provider.provisioner("delete", "destroy", {
-          [ENV.pluginId]: selfTrigger(backend, "plugin_id"),
-          [ENV.workspace]: selfTrigger(backend, "workspace"),
-          [ENV.serverUrl]: selfTrigger(backend, "server_url"),
+          [ENV.pluginId]: atDestroy("plugin_id", identity.plugin_id!),
+          [ENV.workspace]: atDestroy("workspace", identity.workspace!),
+          [ENV.serverUrl]: atDestroy("server_url", identity.server_url!),
+          [ENV.owner]: "${self.id}",
         }),
       ],
     });
+    const owner = this.identityResource.id;
 
+    // the secret travels in the provisioner's environment only: Terraform logs the state's triggers
+    const { secret, payload: body } = withoutSecret(result.payload);
     const { payload, refs } = extractRefs({
       version: REQUEST_VERSION,
       pluginId: this.pluginId,
       workspace: this.workspace ?? "",
       serverUrl: this.provider.serverUrl,
       path: this.node.path,
-      payload: withoutId(result.payload),
+      owner,
+      ...(props.id !== undefined ? { adopt: true } : {}),
+      payload: withoutId(body),
     } satisfies ApplyRequest as unknown as Record<string, unknown>);
     const requestJson = JSON.stringify(payload);
     const requestBytes = Buffer.byteLength(requestJson, "utf8");
@@ -113,17 +124,34 @@ export class PluginSession extends Construct {
       triggers[`ref_${ref}`] = value;
       environment[`${ENV.refPrefix}${ref}`] = selfTrigger(backend, `ref_${ref}`);
     }
+    if (secret !== undefined) {
+      // the trigger holds a digest, so a new secret still re-writes the plugin
+      triggers.secret_sha256 = secretDigest(this.pluginId, secret);
+      environment[`${ENV.refPrefix}${SECRET_REF}`] = secretExpression(secret);
+    }
     this.configResource = customResource(this, "config", backend, {
       triggers,
       provisioners: [this.provider.provisioner("apply", "create", environment)],
       dependsOn: [this.identityResource, this.provider.reaper],
     });
 
-    if (![this.pluginId, this.workspace, this.provider.serverUrl].some(isUnresolved)) {
-      this.provider.registerPlugin({ id: this.pluginId, workspace: this.workspace ?? "", serverUrl: this.provider.serverUrl });
-    } else {
+    const registered = this.provider.registerPlugin({
+      path: this.node.path,
+      id: this.pluginId,
+      workspace: this.workspace ?? "",
+      owner,
+    });
+    if (registered.length > 0) throw new PluginSessionValidationError(subject, registered);
+  }
+
+  private warnAboutSecret(secret: unknown, subject: string): void {
+    if (typeof secret !== "string" || isUnresolved(secret) || isVaultReference(secret)) return;
+    Annotations.of(this).addWarning(
+      `config.secret of ${subject} is a literal string: it is written into the synthesized JSON and Terraform state (never into plans, logs or the triggers); pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead`,
+    );
+    if ([...secret].length < WHOLE_WORD_BELOW) {
       Annotations.of(this).addWarning(
-        `the identity of ${subject} (id, workspace or server URL) is a reference: deleting this construct from the code will not delete the plugin from Kong; run "terraform destroy -target" first`,
+        `config.secret of ${subject} has fewer than ${WHOLE_WORD_BELOW} characters: output is redacted of it only where it stands as a whole word, and a secret this short is easy to guess; use at least 32 random characters`,
       );
     }
   }
@@ -140,7 +168,9 @@ export class PluginSession extends Construct {
       const other = taken.get(key);
       if (other !== undefined) issues.push({ code: "conflict", kongPath: [], propPath, value, message: message(other) });
     };
-    const scopeKey = `scope|${server}|${workspace}|${props.route?.id ?? ""}|${props.service?.id ?? ""}`;
+    // Kong's ids are UUIDs in any letter case, and stores them in lower case: one entity either way
+    const uuidKey = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : "");
+    const scopeKey = `scope|${server}|${workspace}|${uuidKey(props.route?.id)}|${uuidKey(props.service?.id)}`;
     const where = [props.route?.id && "route", props.service?.id && "service"].filter(Boolean).join(" and ") || "global scope";
     const keys: Array<[string, string, unknown, (other: string) => string]> = [
       [
@@ -149,7 +179,7 @@ export class PluginSession extends Construct {
         props.route?.id ?? props.service?.id,
         (other) => `another session plugin, "${other}", has the same ${where} in workspace "${workspace}"; Kong allows one session plugin per route/service combination`,
       ],
-      [`id|${server}|${this.pluginId}`, "id", this.pluginId, (other) => `the plugin id is also used by "${other}"`],
+      [`id|${server}|${uuidKey(this.pluginId)}`, "id", this.pluginId, (other) => `the plugin id is also used by "${other}"`],
     ];
     if (props.instanceName !== undefined) {
       keys.push([
@@ -165,15 +195,67 @@ export class PluginSession extends Construct {
   }
 }
 
+/** How a destroy-time provisioner reads an identity field: the literal, or the reference as last applied. */
+function atDestroy(key: string, value: string): string {
+  return isUnresolved(value) ? `\${self.input.${key}}` : escapeTemplate(value);
+}
+
+/** A reference as the id or workspace needs `input`, which only terraform_data has. */
+function referencesNeedInput(props: PluginSessionProps, backend: string): ValidationIssue[] {
+  if (backend !== "null_resource") return [];
+  return (["id", "workspace"] as const)
+    .filter((key) => isUnresolved(props[key]))
+    .map((key) => ({
+      code: "invalid_value" as const,
+      kongPath: [],
+      propPath: key,
+      value: props[key],
+      message: `a reference needs the terraform_data backend, which keeps its value for the destroy-time provisioner in input (a null_resource has nowhere to keep it); set backend: "terraform_data" on the KongGatewayProvider, or give the ${key} literally`,
+    }));
+}
+
 /** The id travels in the URL (`PUT /plugins/{id}`), not in the body. */
 function withoutId(payload: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, ...body } = payload;
   return body;
 }
 
-/** A UUID (version 5) derived from the construct path and workspace: the same on every synth. */
-export function derivedId(path: string, workspace: string | undefined): string {
-  const name = workspace === undefined || isUnresolved(workspace) ? path : `${path}@${workspace}`;
+/**
+ * The body with `config.secret` replaced by the placeholder of {@link SECRET_REF}, and the secret
+ * (a literal or a reference); a vault reference is not a secret and stays in the body.
+ */
+function withoutSecret(payload: Record<string, unknown>): { secret?: string; payload: Record<string, unknown> } {
+  const config = payload.config;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) return { payload };
+  const secret = (config as Record<string, unknown>).secret;
+  if (typeof secret !== "string" || isVaultReference(secret)) return { payload };
+  const placeholder: RefPlaceholder = { $ref: SECRET_REF, as: "base64" };
+  return { secret, payload: { ...payload, config: { ...config, secret: placeholder } } };
+}
+
+/** A digest that changes with the secret and tells nothing of it (salted with the plugin id). */
+function secretDigest(pluginId: string, secret: string): string {
+  if (!isUnresolved(secret) && !isUnresolved(pluginId)) return createHash("sha256").update(`${pluginId}:${secret}`, "utf8").digest("hex");
+  return Fn.sha256(`${pluginId}:${secret}`);
+}
+
+/**
+ * The secret as the provisioner's environment gets it, base64-encoded (any character fits an
+ * environment variable so, a NUL too; the program decodes it): a reference through `base64encode()`
+ * (Terraform keeps a sensitive variable's result sensitive); a literal through `sensitive()`, so that
+ * Terraform hides it and the output of the run like a sensitive variable's, and so that a
+ * configuration excerpt Terraform prints with an error does not show it in clear either.
+ */
+function secretExpression(secret: string): string {
+  if (isUnresolved(secret)) return Fn.base64encode(secret);
+  return `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`;
+}
+
+/** A UUID (version 5) derived from the construct path and workspace (and namespace): the same on every synth. */
+export function derivedId(path: string, workspace: string | undefined, namespace?: string): string {
+  const scoped = workspace === undefined || isUnresolved(workspace) ? path : `${path}@${workspace}`;
+  // without a namespace: the ids of cdktf-kong-gateway 0.1, unchanged
+  const name = namespace === undefined ? scoped : `${namespace}\u0000${scoped}`;
   const digest = hash("sha1", Buffer.concat([ID_NAMESPACE_BYTES, Buffer.from(name, "utf8")]), "buffer");
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;

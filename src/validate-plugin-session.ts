@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { isUnresolved } from "./internal/tokens.js";
-import { sessionPluginSchema, validateAttributes, type AttributesValidation, type PluginSessionAttributes } from "./schema/index.js";
+import { CONDITION_MAX_LENGTH, sessionPluginSchema, validateAttributes, type AttributesValidation, type PluginSessionAttributes } from "./schema/index.js";
 
 /**
  * Validates session plugin attributes (camelCase, as given to `PluginSession`) with the same rules
@@ -18,7 +18,10 @@ export function validatePluginSession(attributes: PluginSessionAttributes): Attr
 
 /** The JSON Schema (draft 2020-12) of the plugin body in Kong's names, as Kong receives it. */
 export function pluginSessionJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(sessionPluginSchema()) as Record<string, unknown>;
+  const schema = z.toJSONSchema(sessionPluginSchema()) as { properties: Record<string, Record<string, unknown>> };
+  // the schema counts characters of condition with a refinement; JSON Schema's maxLength counts them too
+  schema.properties.condition = { ...schema.properties.condition, maxLength: CONDITION_MAX_LENGTH };
+  return schema as unknown as Record<string, unknown>;
 }
 
 /** The JSON Schema (draft 2020-12) of the plugin's `config` in Kong's names. */

@@ -9,6 +9,7 @@
 import type { KongPlugin } from "../runtime/client.js";
 import { isRefPlaceholder } from "../runtime/contract.js";
 import { REDACTED } from "../runtime/log.js";
+import { userTags } from "../runtime/ownership.js";
 import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS, type FieldSpec } from "../schema/fields.js";
 import { isRecord, sameValue } from "./plugin-values.js";
 
@@ -53,6 +54,11 @@ export function comparePlugin(desired: Readonly<Record<string, unknown>>, live: 
 
   for (const spec of PLUGIN_FIELDS) {
     if (NOT_COMPARED.has(spec.kong)) continue;
+    if (spec.kong === "tags") {
+      // the owner tag is the library's, not the user's: compared are the user's tags (always sent, [] for none)
+      compare("tags", spec, isRefPlaceholder(desired.tags) ? desired.tags : (desired.tags ?? []), userTags(live.tags) ?? []);
+      continue;
+    }
     compare(spec.kong, spec, desired[spec.kong], live[spec.kong], spec.kong in live);
   }
   for (const record of ["route", "service"] as const) {

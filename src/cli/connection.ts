@@ -7,6 +7,7 @@ import { accessSync, constants } from "node:fs";
 import * as path from "node:path";
 import { KongAdminClient, type KongAdminClientOptions } from "../runtime/client.js";
 import { ENV, type ConnectionOptions } from "../runtime/contract.js";
+import { readSecretHeaders } from "../runtime/input.js";
 import { CliUsageError, type CliEnv, type CliIo, type Output } from "./io.js";
 
 /** The default Admin API URL, as the provider's. */
@@ -17,6 +18,9 @@ export const SERVER_URL_ENV = "KONG_ADMIN_URL";
 
 /** A bound on everything one command does, retries included: generous, a `diff` may read many plugins. */
 const COMMAND_DEADLINE_MS = 10 * 60_000;
+
+/** How many times a command retries one request (a stack's own `maxRetries` wins). */
+const COMMAND_MAX_RETRIES = 5;
 
 /** `parseArgs` options shared by the commands that talk to Kong. */
 export const CONNECTION_OPTIONS = {
@@ -126,7 +130,7 @@ export class ClientFactory {
   private readonly debug: boolean;
 
   constructor(
-    env: CliEnv,
+    private readonly env: CliEnv,
     private readonly io: CliIo,
     private readonly out: Output,
   ) {
@@ -142,9 +146,18 @@ export class ClientFactory {
     const key = JSON.stringify([serverUrl, options]);
     let client = this.clients.get(key);
     if (!client) {
+      // a stack's credential headers come from the environment, as at apply; never from its JSON
+      const { headersFromEnv, adminTokenHeader, ...rest } = options;
+      const secretHeaders = readSecretHeaders(headersFromEnv ? { headersFromEnv } : {}, this.env);
+      for (const value of Object.values(secretHeaders)) this.out.redactor.add(value);
       const settings: KongAdminClientOptions = {
         deadlineMs: COMMAND_DEADLINE_MS,
-        ...options,
+        // a person waits at the terminal: a few retries, not the whole deadline
+        maxRetries: COMMAND_MAX_RETRIES,
+        insecureOptionName: "--insecure-skip-verify",
+        ...rest,
+        ...(adminTokenHeader ? { tokenHeader: adminTokenHeader } : {}),
+        ...(Object.keys(secretHeaders).length > 0 ? { secretHeaders } : {}),
         serverUrl,
         ...(this.token ? { token: this.token } : {}),
         ...(this.io.dispatcher ? { dispatcher: this.io.dispatcher } : {}),

@@ -44,10 +44,14 @@
  *
  * Skipped plugins (identity known only at apply) do not change the exit code.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { KongPlugin } from "../runtime/client.js";
 import type { ConnectionOptions } from "../runtime/contract.js";
 import { formatWorkspace } from "../runtime/log.js";
+import { ownershipOf } from "../runtime/ownership.js";
+import { isRefPlaceholder } from "../runtime/contract.js";
+import { isRecord } from "./plugin-values.js";
 import { comparePlugin, type FieldChange } from "./compare.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ClientFactory, readConnectionFlags, type CliConnection } from "./connection.js";
 import { CliUsageError, EXIT, Output, type CliEnv, type CliIo } from "./io.js";
@@ -224,7 +228,9 @@ function diffOne(
 ): PluginDiff {
   const applied = state?.triggers.get(desired.address);
   const appliedRequest = applied ? parseApplied(applied) : undefined;
-  const lastPayload = appliedRequest ? (resolveFromState(appliedRequest.payload, applied!) as Record<string, unknown>) : undefined;
+  const lastPayload = appliedRequest
+    ? withAppliedSecret(resolveFromState(appliedRequest.payload, applied!) as Record<string, unknown>, applied!, desired, identity.id)
+    : undefined;
   if (lastPayload) out.redactor.addPluginSecret(lastPayload);
   // the code changed since the last apply: the next apply rewrites the whole plugin anyway
   const pending = applied !== undefined && applied.request !== desired.requestText;
@@ -250,7 +256,7 @@ function diffOne(
     };
   }
   const current = comparePlugin(desired.payload, live);
-  const note = live.name !== "session" ? `the live plugin is a ${JSON.stringify(live.name)} plugin, not a session plugin: apply refuses to overwrite it` : null;
+  const note = refusal(live, appliedRequest ? resolveFromState(appliedRequest.owner, applied!) : undefined);
   // compared with what the last apply wrote (references resolved from the state): drift
   const sinceApply = lastPayload ? comparePlugin(lastPayload, live).changes : [];
   const drifted = sinceApply.length > 0;
@@ -269,14 +275,41 @@ function diffOne(
   };
 }
 
-function parseApplied(triggers: Readonly<Record<string, string>>): { payload: unknown } | undefined {
+function parseApplied(triggers: Readonly<Record<string, string>>): { payload: unknown; owner: unknown } | undefined {
   if (typeof triggers.request !== "string") return undefined;
   try {
-    const request = JSON.parse(triggers.request) as { payload?: unknown };
-    return request && typeof request === "object" && request.payload !== undefined ? { payload: request.payload } : undefined;
+    const request = JSON.parse(triggers.request) as { payload?: unknown; owner?: unknown };
+    return request && typeof request === "object" && request.payload !== undefined ? { payload: request.payload, owner: request.owner } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The last applied payload with its secret, when that is the literal secret of the code: the state
+ * keeps only a digest of it (`secret_sha256`), which tells whether the last apply wrote this one.
+ */
+function withAppliedSecret(
+  payload: Record<string, unknown>,
+  applied: Readonly<Record<string, string>>,
+  desired: DesiredPlugin,
+  id: string,
+): Record<string, unknown> {
+  const config = isRecord(payload.config) ? payload.config : undefined;
+  const wanted = isRecord(desired.payload.config) ? desired.payload.config.secret : undefined;
+  if (!config || !isRefPlaceholder(config.secret) || typeof wanted !== "string") return payload;
+  const digest = createHash("sha256").update(`${id}:${wanted}`, "utf8").digest("hex");
+  return applied.secret_sha256 === digest ? { ...payload, config: { ...config, secret: wanted } } : payload;
+}
+
+/** Why apply will refuse the live plugin, if it will: another kind, or another stack's. */
+function refusal(live: KongPlugin, owner: unknown): string | null {
+  if (live.name !== "session") return `the live plugin is a ${JSON.stringify(live.name)} plugin, not a session plugin: apply refuses to overwrite it`;
+  if (typeof owner !== "string") return null;
+  const ownership = ownershipOf(live.tags, owner);
+  return ownership.kind === "other"
+    ? `another stack manages the live plugin (tag ${ownership.tag}): apply refuses to overwrite it unless the construct names its id`
+    : null;
 }
 
 const SYMBOLS: Record<DiffStatus, string> = {

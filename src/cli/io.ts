@@ -7,6 +7,7 @@
  */
 import type { Dispatcher } from "undici";
 import { Redactor, type OutputStream } from "../runtime/log.js";
+import { isVaultReference } from "../schema/vault.js";
 
 /** The environment, like `process.env`. */
 export type CliEnv = Readonly<Record<string, string | undefined>>;
@@ -52,7 +53,7 @@ export class CliUsageError extends Error {
  */
 export class CliRedactor extends Redactor {
   override add(secret: unknown): void {
-    if (typeof secret === "string" && /^\{vault:\/\/[^}]+\}$/.test(secret.trim())) return;
+    if (isVaultReference(secret)) return;
     super.add(secret);
   }
 }
@@ -98,8 +99,7 @@ function cliMessage(message: string): string {
   return message
     .replace("set KONG_ADMIN_TOKEN in the environment Terraform runs in", "set KONG_ADMIN_TOKEN in the environment")
     .replace("set the caCertFile option to the PEM file", "pass --ca-cert with the PEM file")
-    .replace("raise the requestTimeoutMs option", "raise --timeout")
-    .replace("(insecureSkipTlsVerify)", "(--insecure-skip-verify)");
+    .replace("raise the requestTimeoutMs option", "raise --timeout");
 }
 
 /** The whole of `process.stdin` as text. */

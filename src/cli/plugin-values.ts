@@ -68,7 +68,4 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** A vault reference (`{vault://env/session-secret}`): Kong stores it as it is, so it may be printed. */
-export function isVaultReference(value: unknown): value is string {
-  return typeof value === "string" && /^\{vault:\/\/[^}]+\}$/.test(value.trim());
-}
+export { isVaultReference } from "../schema/vault.js";

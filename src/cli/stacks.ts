@@ -126,13 +126,41 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
         workspace: request.workspace,
         serverUrl: request.serverUrl,
         path: typeof request.path === "string" ? request.path : undefined,
-        payload: request.payload,
+        payload: withLiteralSecret(request.payload, resource as Record<string, unknown>),
         connection: connectionOf(resource as Record<string, unknown>, stack.dir),
       });
     }
   }
   plugins.sort((a, b) => ((a.path ?? a.address) < (b.path ?? b.address) ? -1 : 1));
   return { plugins, warnings };
+}
+
+/** A literal secret as the construct writes it into the provisioner's environment. */
+const LITERAL_SECRET = /^\$\{sensitive\("([A-Za-z0-9+/=]*)"\)\}$/;
+
+/**
+ * The payload with a literal secret put back where its placeholder stands: the construct keeps the
+ * secret out of the triggers and writes it, base64-encoded, into the apply provisioner's
+ * environment. A secret from a reference stays a placeholder (known only at apply).
+ */
+function withLiteralSecret(payload: Record<string, unknown>, resource: Record<string, unknown>): Record<string, unknown> {
+  const config = isRecord(payload.config) ? payload.config : undefined;
+  const placeholder = config?.secret;
+  if (!isRecord(placeholder) || typeof placeholder.$ref !== "string") return payload;
+  const value = environmentOf(resource)[`${ENV.refPrefix}${placeholder.$ref}`];
+  const literal = typeof value === "string" ? LITERAL_SECRET.exec(value) : null;
+  if (!literal) return payload;
+  return { ...payload, config: { ...config, secret: Buffer.from(literal[1]!, "base64").toString("utf8") } };
+}
+
+/** The environment of the resource's first local-exec provisioner. */
+function environmentOf(resource: Record<string, unknown>): Record<string, unknown> {
+  const provisioners = Array.isArray(resource.provisioner) ? resource.provisioner : [];
+  for (const provisioner of provisioners) {
+    const exec = isRecord(provisioner) ? provisioner["local-exec"] : undefined;
+    if (isRecord(exec) && isRecord(exec.environment)) return exec.environment;
+  }
+  return {};
 }
 
 /** Undoes Terraform's template escapes of a literal string: `$${` → `${`, `%%{` → `%{`. */

@@ -4,7 +4,7 @@
  */
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
-import { DataResource, TerraformProvider, TerraformStack, type ITerraformDependable, type LocalExecProvisioner } from "cdktf";
+import { DataResource, TerraformProvider, TerraformStack, type IResolvable, type ITerraformDependable, type LocalExecProvisioner } from "cdktf";
 import type { Construct } from "constructs";
 
 /** Which Terraform resource type carries a plugin's provisioners. */
@@ -13,8 +13,22 @@ export type Backend = "null_resource" | "terraform_data";
 export const BACKENDS: readonly Backend[] = ["null_resource", "terraform_data"];
 
 export interface CustomResourceSpec {
-  /** strings whose change replaces the resource; readable by provisioners as `self` */
-  readonly triggers: Record<string, string>;
+  /**
+   * Strings whose change replaces the resource; readable by provisioners as `self`. A lazy value
+   * stands for the whole map when its keys are known only at synth's end.
+   */
+  readonly triggers: Record<string, string> | IResolvable;
+  /**
+   * Whether later changes of `triggers` are ignored: their first values stay in the state and the
+   * resource is never replaced by a change (Terraform cannot ignore one key of `terraform_data`'s
+   * dynamic `triggers_replace`: an index in `ignore_changes` ignores the whole attribute).
+   */
+  readonly ignoreTriggerChanges?: boolean;
+  /**
+   * `terraform_data` only: values kept in the state and updated in place (no replacement), readable by
+   * destroy-time provisioners as `self.input.<key>`.
+   */
+  readonly input?: Record<string, string>;
   readonly provisioners: LocalExecProvisioner[];
   readonly dependsOn?: ITerraformDependable[];
   readonly provider?: TerraformProvider;
@@ -22,13 +36,20 @@ export interface CustomResourceSpec {
 
 /** Creates the resource of the backend. */
 export function customResource(scope: Construct, id: string, backend: Backend, spec: CustomResourceSpec): DataResource | NullResource {
+  const ignoreChanges = spec.ignoreTriggerChanges ? [backend === "terraform_data" ? "triggers_replace" : "triggers"] : [];
   const meta = {
     provisioners: spec.provisioners,
     ...(spec.dependsOn && spec.dependsOn.length > 0 ? { dependsOn: spec.dependsOn } : {}),
+    ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
   };
-  if (backend === "terraform_data") return shareVersionCheck(new DataResource(scope, id, { triggersReplace: spec.triggers, ...meta }));
+  if (backend === "terraform_data") {
+    return shareVersionCheck(
+      new DataResource(scope, id, { triggersReplace: spec.triggers, ...(spec.input ? { input: spec.input } : {}), ...meta }),
+    );
+  }
+  if (spec.input) throw new Error(`${id}: the null_resource backend has no input attribute`);
   return new NullResource(scope, id, {
-    triggers: spec.triggers,
+    triggers: spec.triggers as Record<string, string>,
     ...meta,
     ...(spec.provider ? { provider: spec.provider } : {}),
   });
@@ -86,6 +107,11 @@ function isBinaryVersionCheck(value: unknown): value is BinaryVersionCheck {
 /** How a provisioner of the backend's resource reads one of its triggers. */
 export function selfTrigger(backend: Backend, key: string): string {
   return backend === "terraform_data" ? `\${self.triggers_replace.${key}}` : `\${self.triggers.${key}}`;
+}
+
+/** The same, for a key the state may lack (a resource written by an earlier version): "" then. */
+export function selfTriggerOrEmpty(backend: Backend, key: string): string {
+  return `\${lookup(self.${backend === "terraform_data" ? "triggers_replace" : "triggers"}, "${key}", "")}`;
 }
 
 /**

@@ -24,11 +24,29 @@ export interface KongAdminClientOptions {
    */
   readonly serverUrl: string;
   /**
-   * The admin token, sent as `Kong-Admin-Token`.
+   * The admin token, sent in `tokenHeader`.
    *
    * @default - no token header
    */
   readonly token?: string;
+  /**
+   * The header of the admin token (Kong Enterprise's `rbac_auth_header`).
+   *
+   * @default "Kong-Admin-Token"
+   */
+  readonly tokenHeader?: string;
+  /**
+   * Headers that carry credentials: sent with every request and redacted from every message.
+   *
+   * @default - none
+   */
+  readonly secretHeaders?: Readonly<Record<string, string>>;
+  /**
+   * How the insecure TLS option is called where the user set it, for the warning.
+   *
+   * @default "tls.insecureSkipVerify"
+   */
+  readonly insecureOptionName?: string;
   /**
    * Headers sent with every request.
    *
@@ -73,9 +91,9 @@ export interface KongAdminClientOptions {
    */
   readonly deadlineMs?: number;
   /**
-   * How many times a transient failure is retried.
+   * How many times a transient failure is retried at most.
    *
-   * @default 5
+   * @default - as often as the deadline allows
    */
   readonly maxRetries?: number;
   /**
@@ -207,6 +225,11 @@ export class KongAdminClient {
     }
   }
 
+  /** Starts the deadline again (`deadlineMs` from now), for the next plugin of a multi-plugin action. */
+  restartDeadline(): void {
+    this.http.restartDeadline();
+  }
+
   /** The URL of a plugin, as the client requests it (without user info), for messages. */
   pluginUrl(workspace: string | undefined, idOrName: string): string {
     return this.http.url(this.pluginPath(workspace, idOrName));
@@ -259,6 +282,13 @@ export class KongAdminClient {
     if (answer.kind === "html" && !RETRY_STATUSES.has(answer.status)) {
       return this.invalid(answer, "expected JSON but got an HTML page: point the server URL at Kong's Admin API (usually port 8001)");
     }
+    if (answer.status === 404 && !isKongNotFoundBody(answer) && !isProxyAnswer(answer)) {
+      const got = answer.kind === "json" ? "JSON that is not Kong's" : answer.kind === "empty" ? "an empty body" : "a text answer";
+      return this.invalid(
+        answer,
+        `a 404 with ${got}, where Kong answers {"message":"Not found"}: something other than Kong's Admin API answered (a proxy or another server), so nothing is known about the plugin; point the server URL at Kong's Admin API`,
+      );
+    }
     let info: KongInfo | undefined;
     if (answer.status === 404 && workspace && !isProxyAnswer(answer)) {
       // A workspace path answered 404 where Kong cannot (PUT upserts): is this open-source Kong?
@@ -290,12 +320,21 @@ export class KongAdminClient {
 }
 
 /**
- * Kong's "no such plugin": a 404 from the Admin API. An HTML 404 page is another server (a web
- * server, a load balancer, Kong Manager) and says nothing about the plugin: taking it for "absent"
- * would let a delete succeed without deleting anything.
+ * Kong's "no such plugin": a 404 whose body is Kong's own JSON, `{"message":"Not found"}`. Any other
+ * 404 (an HTML or text page of a web server, a load balancer or a proxy, JSON of another API) says
+ * nothing about the plugin: taking it for "absent" would let a delete succeed without deleting
+ * anything, and Terraform would forget a plugin that stays in Kong.
  */
 function isNotFound(answer: Answer): boolean {
-  return answer.status === 404 && answer.kind !== "html" && !isProxyAnswer(answer);
+  return answer.status === 404 && isKongNotFoundBody(answer);
+}
+
+function isKongNotFoundBody(answer: Answer): boolean {
+  return answer.kind === "json" && /^not found\.?$/i.test(messageOf(answer.body) ?? "") && isObjectBody(answer.body);
+}
+
+function isObjectBody(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function isProxyAnswer(answer: Answer): boolean {

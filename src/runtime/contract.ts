@@ -22,25 +22,47 @@ export const ENV = {
   pluginId: "KONG_CDKTF_PLUGIN_ID",
   /** `delete`: the workspace name, or "" for none (unprefixed paths). */
   workspace: "KONG_CDKTF_WORKSPACE",
-  /** `delete`: the Admin API URL. */
+  /** `delete` and `reap`: the Admin API URL the stack points at now. */
   serverUrl: "KONG_CDKTF_SERVER_URL",
-  /** `reap`: JSON {@link ReapEntry}[], the plugins of the stack as the previous apply knew them. */
+  /** `delete`: the owner token of the plugin (the id of its identity resource); "" for none. */
+  owner: "KONG_CDKTF_OWNER",
+  /**
+   * `reap`: prefix of the chunks of the stack's plugins as the previous apply knew them
+   * (`KONG_CDKTF_REAP_PREVIOUS_0`, …): each a JSON list of {@link ReapEntry} tuples. Without a
+   * suffix: the one list of cdktf-kong-gateway 0.1 ({@link LegacyReapEntry} objects).
+   */
   reapPrevious: "KONG_CDKTF_REAP_PREVIOUS",
-  /** `reap`: JSON string[], the plugin ids the stack declares now. */
+  /** `reap`: prefix of the chunks of the plugins the stack declares now, each a JSON list of {@link CurrentEntry}. */
   reapCurrent: "KONG_CDKTF_REAP_CURRENT",
   /** the Admin API token, set by the user in Terraform's environment; never synthesized. */
   adminToken: "KONG_ADMIN_TOKEN",
 } as const;
 
 /** Current version of the request format; the program rejects other versions with a clear error. */
-export const REQUEST_VERSION = 1;
+export const REQUEST_VERSION = 2;
+
+/**
+ * Linux limits one `NAME=value` string of a process's environment to 128 KiB (MAX_ARG_STRLEN), its
+ * NUL included; Terraform passes every value of a provisioner's environment that way.
+ */
+export const MAX_ENV_VALUE_BYTES = 128 * 1024;
+
+/**
+ * The bound this library keeps the whole environment it adds to one provisioner under: Linux limits
+ * a process's arguments and environment together to a quarter of the stack size limit (2 MiB with
+ * the usual 8 MiB), and Terraform's own environment needs room too.
+ */
+export const MAX_ENV_TOTAL_BYTES = 1536 * 1024;
+
+/** How many chunks of the previous plugin list a reaper reads (16 of up to 120 KiB: more than the total allows). */
+export const MAX_REAP_CHUNKS = 16;
 
 /**
  * What `apply` writes: the whole desired plugin.
  */
 export interface ApplyRequest {
   readonly version: number;
-  /** the plugin id (UUID), the identity of the plugin together with workspace and server URL */
+  /** the plugin id (UUID), the identity of the plugin together with the workspace */
   readonly pluginId: string;
   /** the workspace name; "" (or absent) means no workspace prefix (open-source Kong, or `default`) */
   readonly workspace?: string;
@@ -48,6 +70,10 @@ export interface ApplyRequest {
   readonly serverUrl: string;
   /** the construct path, for messages only */
   readonly path?: string;
+  /** the owner token written into the plugin's owner tag (the id of its identity resource) */
+  readonly owner: string;
+  /** true when the construct names the plugin's id: it may take over a plugin another stack owns */
+  readonly adopt?: boolean;
   /**
    * The Kong body in Kong's snake_case names, with `"name": "session"`, unset fields omitted.
    * Values that were unresolved references at synth are {@link RefPlaceholder}s.
@@ -56,22 +82,28 @@ export interface ApplyRequest {
 }
 
 /**
- * Placeholders may stand anywhere in the request (`pluginId`, `workspace`, `serverUrl` too, when the
- * user gave a reference): the program resolves them all before using the request.
+ * Placeholders may stand anywhere in the request (`pluginId`, `workspace`, `serverUrl` and `owner`
+ * too): the program resolves them all before using the request.
  *
  * Stands where the synthesized stack could not know a value (a cdktf token: another resource's
- * attribute, a variable). The value arrives in `KONG_CDKTF_REF_<ref>`: as a plain string when
- * `as` is "string", as JSON (number, boolean, list) when `as` is "json".
+ * attribute, a variable), or where the value must not be written into Terraform's state or logs
+ * (the session secret). The value arrives in `KONG_CDKTF_REF_<ref>`: as a plain string when `as` is
+ * "string", as JSON (number, boolean, list) when `as` is "json", as the base64 of a string when `as`
+ * is "base64" (the secret: any character, a NUL included, fits an environment variable so).
  */
 export interface RefPlaceholder {
   readonly $ref: string;
-  readonly as: "string" | "json";
+  readonly as: "string" | "json" | "base64";
 }
 
 /** Connection settings of a `KongGatewayProvider` other than the server URL; all optional. */
 export interface ConnectionOptions {
   /** extra headers sent with every request (not secrets: they are in the synthesized JSON) */
   readonly headers?: Record<string, string>;
+  /** headers whose values are read at apply from the named environment variables (credentials) */
+  readonly headersFromEnv?: Record<string, string>;
+  /** the header that carries `KONG_ADMIN_TOKEN` (Kong Enterprise's `rbac_auth_header`); default `Kong-Admin-Token` */
+  readonly adminTokenHeader?: string;
   /** path of a PEM CA bundle to trust for `https` */
   readonly caCertFile?: string;
   /** path of a PEM client certificate (mutual TLS) */
@@ -82,14 +114,26 @@ export interface ConnectionOptions {
   readonly insecureSkipTlsVerify?: boolean;
   /** timeout of one request in milliseconds */
   readonly requestTimeoutMs?: number;
-  /** bound on the whole action, retries included, in milliseconds */
+  /** bound on the work for one plugin, retries included, in milliseconds */
   readonly deadlineMs?: number;
-  /** how many times a transient failure is retried */
+  /** how many times a transient failure is retried at most; unset: as often as the deadline allows */
   readonly maxRetries?: number;
 }
 
-/** One plugin as the reaper knows it. */
-export interface ReapEntry {
+/**
+ * One plugin as the reaper knows it: `[construct path, plugin id, workspace ("" for none), owner
+ * token]`.
+ */
+export type ReapEntry = readonly [path: string, id: string, workspace: string, owner: string];
+
+/**
+ * One plugin the stack declares now: `[construct path, plugin id, workspace ("" for none)]`, the id
+ * or workspace null when it is a reference (known only at apply).
+ */
+export type CurrentEntry = readonly [path: string, id: string | null, workspace: string | null];
+
+/** One plugin as the reaper of cdktf-kong-gateway 0.1 knew it. */
+export interface LegacyReapEntry {
   readonly id: string;
   readonly workspace: string;
   readonly serverUrl: string;
@@ -102,6 +146,6 @@ export function isRefPlaceholder(value: unknown): value is RefPlaceholder {
     !Array.isArray(value) &&
     typeof (value as { $ref?: unknown }).$ref === "string" &&
     Object.keys(value).length === 2 &&
-    ((value as { as?: unknown }).as === "string" || (value as { as?: unknown }).as === "json")
+    ["string", "json", "base64"].includes((value as { as?: unknown }).as as string)
   );
 }

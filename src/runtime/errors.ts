@@ -26,6 +26,7 @@ export type KongErrorCode =
   | KongTransportErrorCode
   | "KONG_INVALID_RESPONSE"
   | "KONG_INVALID_REQUEST"
+  | "KONG_OWNERSHIP_CONFLICT"
   | "KONG_CDKTF_INVALID_CONFIG";
 
 /** The base class: a stable `code` and a message fit for a person reading a Terraform log. */
@@ -199,6 +200,22 @@ export class KongRequestError extends KongCdktfError {
 
   constructor(message: string, options?: { readonly cause?: unknown }) {
     super("KONG_INVALID_REQUEST", message, options);
+  }
+}
+
+/**
+ * The plugin at the id belongs to another stack (its owner tag is not this stack's): it is neither
+ * overwritten nor deleted, unless the construct names its id on purpose (adoption).
+ */
+export class KongOwnershipError extends KongCdktfError {
+  override name = "KongOwnershipError";
+  declare readonly code: "KONG_OWNERSHIP_CONFLICT";
+  /** the owner tag the live plugin carries */
+  readonly ownerTag: string;
+
+  constructor(message: string, ownerTag: string) {
+    super("KONG_OWNERSHIP_CONFLICT", message);
+    this.ownerTag = ownerTag;
   }
 }
 

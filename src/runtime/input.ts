@@ -4,13 +4,15 @@
  */
 import {
   ENV,
+  MAX_REAP_CHUNKS,
   REQUEST_VERSION,
   isRefPlaceholder,
   type ApplyRequest,
   type ConnectionOptions,
-  type ReapEntry,
+  type CurrentEntry,
 } from "./contract.js";
 import { KongRequestError } from "./errors.js";
+import { normaliseServerUrl, showServerUrl } from "./server-url.js";
 
 /** The environment, like `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,17 +23,36 @@ export interface DeleteTarget {
   /** undefined for no workspace prefix */
   readonly workspace: string | undefined;
   readonly serverUrl: string;
+  /** the owner token the plugin was written with; undefined for a plugin of cdktf-kong-gateway 0.1 */
+  readonly owner: string | undefined;
 }
 
-/** What `reap` compares. */
+/** A plugin of the previous apply, as `reap` reads it. */
+export interface PreviousPlugin {
+  /** the construct path; undefined in the list of cdktf-kong-gateway 0.1 */
+  readonly path: string | undefined;
+  readonly id: string;
+  /** "" for no workspace prefix */
+  readonly workspace: string;
+  /** undefined in the list of cdktf-kong-gateway 0.1 */
+  readonly owner: string | undefined;
+}
+
+/** What `reap` compares, and where it deletes. */
 export interface ReapInput {
-  readonly previous: readonly ReapEntry[];
-  readonly current: readonly string[];
+  readonly previous: readonly PreviousPlugin[];
+  readonly current: readonly CurrentEntry[];
+  /** the server URL the stack points at now; undefined: each legacy entry's own */
+  readonly serverUrl: string | undefined;
+  /** the server URLs of legacy entries, by id */
+  readonly legacyServerUrls: ReadonlyMap<string, string>;
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const CONNECTION_KEYS = new Set([
   "headers",
+  "headersFromEnv",
+  "adminTokenHeader",
   "caCertFile",
   "clientCertFile",
   "clientKeyFile",
@@ -41,21 +62,30 @@ const CONNECTION_KEYS = new Set([
   "maxRetries",
 ]);
 
-/** `KONG_CDKTF_REQUEST`, checked: version, plugin id, server URL, workspace, payload. */
+/**
+ * `KONG_CDKTF_REQUEST`, checked, with every placeholder resolved (the identity fields too: a
+ * plugin id, workspace or server URL from a reference arrives in `KONG_CDKTF_REF_<n>` like any value).
+ */
 export function readApplyRequest(env: Env): ApplyRequest {
   const name = ENV.request;
-  const value = readJson(env, name);
+  const raw = readJson(env, name);
   const fail = (problem: string) => new KongRequestError(`invalid ${name}: ${problem}`);
-  if (!isObject(value)) throw fail("expected a JSON object");
-  if (value.version !== REQUEST_VERSION) {
+  if (!isObject(raw)) throw fail("expected a JSON object");
+  if (raw.version !== REQUEST_VERSION) {
     throw fail(
-      `request version ${JSON.stringify(value.version)}, but this program reads version ${REQUEST_VERSION}: synthesize the stack again with the installed cdktf-kong-gateway`,
+      `request version ${JSON.stringify(raw.version)}, but this program reads version ${REQUEST_VERSION}: synthesize the stack again with the installed cdktf-kong-gateway`,
     );
   }
+  // the payload's paths read as the plugin's fields (`config.secret`), the others as the request's
+  const value = Object.fromEntries(
+    Object.entries(raw).map(([key, item]) => [key, resolve(item, key === "payload" ? [] : [key], env)]),
+  ) as Record<string, unknown>;
   const pluginId = checkPluginId(value.pluginId, fail);
   const serverUrl = checkServerUrl(value.serverUrl, fail);
   const workspace = checkWorkspace(value.workspace, fail);
   if (value.path !== undefined && typeof value.path !== "string") throw fail("path must be a string");
+  if (typeof value.owner !== "string" || value.owner.trim() === "") throw fail("owner must be a non-empty string (the identity resource's id)");
+  if (value.adopt !== undefined && typeof value.adopt !== "boolean") throw fail("adopt must be a boolean");
   if (!isObject(value.payload)) throw fail("payload must be a JSON object");
   // no payload values in these messages: the payload may hold the secret
   if (value.payload.name !== "session") throw fail(`payload.name must be "session"`);
@@ -68,6 +98,8 @@ export function readApplyRequest(env: Env): ApplyRequest {
     serverUrl,
     ...(workspace === undefined ? {} : { workspace }),
     ...(typeof value.path === "string" ? { path: value.path } : {}),
+    owner: value.owner.trim(),
+    ...(value.adopt === true ? { adopt: true } : {}),
     payload: value.payload,
   };
 }
@@ -86,6 +118,14 @@ export function readConnection(env: Env): ConnectionOptions {
     if (!isObject(value.headers) || !Object.values(value.headers).every((v) => typeof v === "string")) {
       throw fail("headers must be an object of strings");
     }
+  }
+  if (value.headersFromEnv !== undefined) {
+    if (!isObject(value.headersFromEnv) || !Object.values(value.headersFromEnv).every((v) => typeof v === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v))) {
+      throw fail("headersFromEnv must be an object of environment variable names");
+    }
+  }
+  if (value.adminTokenHeader !== undefined && (typeof value.adminTokenHeader !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value.adminTokenHeader))) {
+    throw fail("adminTokenHeader must be an HTTP header name");
   }
   for (const key of ["caCertFile", "clientCertFile", "clientKeyFile"] as const) {
     if (value[key] !== undefined && (typeof value[key] !== "string" || value[key] === "")) {
@@ -108,33 +148,87 @@ export function readConnection(env: Env): ConnectionOptions {
   return value as ConnectionOptions;
 }
 
-/** `KONG_CDKTF_PLUGIN_ID`, `KONG_CDKTF_WORKSPACE` and `KONG_CDKTF_SERVER_URL`, checked. */
+/**
+ * The values of the headers a provider reads from the environment (`headersFromEnv`), by header
+ * name; a variable that is unset or empty is an error naming it (never its value).
+ */
+export function readSecretHeaders(connection: ConnectionOptions, env: Env): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [header, variable] of Object.entries(connection.headersFromEnv ?? {})) {
+    const value = env[variable];
+    if (value === undefined || value.trim() === "") {
+      throw new KongRequestError(
+        `the header ${header} is read from the environment variable ${variable}, which is not set where Terraform runs: set it, or remove the header from headersFromEnv`,
+      );
+    }
+    if (/[\r\n\0]/.test(value.trim())) throw new KongRequestError(`the value of ${variable} (header ${header}) has a line break`);
+    headers[header] = value.trim();
+  }
+  return headers;
+}
+
+/** `KONG_CDKTF_PLUGIN_ID`, `KONG_CDKTF_WORKSPACE`, `KONG_CDKTF_SERVER_URL` and `KONG_CDKTF_OWNER`, checked. */
 export function readDeleteTarget(env: Env): DeleteTarget {
   const id = checkPluginId(required(env, ENV.pluginId), (p) => new KongRequestError(`invalid ${ENV.pluginId}: ${p}`));
   const serverUrl = checkServerUrl(required(env, ENV.serverUrl), (p) => new KongRequestError(`invalid ${ENV.serverUrl}: ${p}`));
   const workspace = checkWorkspace(env[ENV.workspace], (p) => new KongRequestError(`invalid ${ENV.workspace}: ${p}`));
-  return { id, workspace, serverUrl };
+  const owner = env[ENV.owner]?.trim() || undefined;
+  return { id, workspace, serverUrl, owner };
 }
 
-/** `KONG_CDKTF_REAP_PREVIOUS` and `KONG_CDKTF_REAP_CURRENT`, checked; an unset or empty one is `[]`. */
+/**
+ * The reaper's input: the previous plugins from `KONG_CDKTF_REAP_PREVIOUS_<n>` (lists of
+ * `[path, id, workspace, owner]`) or, for a reaper written by cdktf-kong-gateway 0.1, from
+ * `KONG_CDKTF_REAP_PREVIOUS` (a list of `{id, workspace, serverUrl}`); the current ones from
+ * `KONG_CDKTF_REAP_CURRENT_<n>` (lists of `[path, id | null, workspace | null]`: the configuration the
+ * provisioner runs with is always this version's). Unset and empty chunks are empty.
+ */
 export function readReapInput(env: Env): ReapInput {
-  const list = (name: string): unknown[] => {
-    if (env[name] === undefined || env[name]!.trim() === "") return [];
-    const value = readJson(env, name);
-    if (!Array.isArray(value)) throw new KongRequestError(`invalid ${name}: expected a JSON list`);
-    return value;
+  const chunks = (prefix: string): Array<{ name: string; items: unknown[] }> => {
+    const found: Array<{ name: string; items: unknown[] }> = [];
+    for (let i = 0; i < MAX_REAP_CHUNKS; i++) found.push({ name: `${prefix}_${i}`, items: list(env, `${prefix}_${i}`) });
+    return found;
   };
-  const previous = list(ENV.reapPrevious).map((entry, i): ReapEntry => {
+  const previous: PreviousPlugin[] = [];
+  for (const { name, items } of chunks(ENV.reapPrevious)) {
+    items.forEach((entry, i) => {
+      const fail = (problem: string) => new KongRequestError(`invalid ${name}: item ${i}: ${problem}`);
+      if (!Array.isArray(entry) || entry.length !== 4) throw fail("expected [path, id, workspace, owner]");
+      const [path, id, workspace, owner] = entry as unknown[];
+      if (typeof path !== "string") throw fail("the path must be a string");
+      if (typeof owner !== "string") throw fail("the owner must be a string");
+      previous.push({ path, id: checkPluginId(id, fail), workspace: checkWorkspace(workspace, fail) ?? "", owner: owner.trim() || undefined });
+    });
+  }
+  const legacyServerUrls = new Map<string, string>();
+  list(env, ENV.reapPrevious).forEach((entry, i) => {
     const fail = (problem: string) => new KongRequestError(`invalid ${ENV.reapPrevious}: item ${i}: ${problem}`);
     if (!isObject(entry)) throw fail("expected an object with id, workspace and serverUrl");
-    const workspace = checkWorkspace(entry.workspace, fail);
-    return { id: checkPluginId(entry.id, fail), workspace: workspace ?? "", serverUrl: checkServerUrl(entry.serverUrl, fail) };
+    const id = checkPluginId(entry.id, fail);
+    const workspace = checkWorkspace(entry.workspace, fail) ?? "";
+    legacyServerUrls.set(id.toLowerCase(), checkServerUrl(entry.serverUrl, fail));
+    previous.push({ path: undefined, id, workspace, owner: undefined });
   });
-  const current = list(ENV.reapCurrent).map((id, i) => {
-    if (typeof id !== "string") throw new KongRequestError(`invalid ${ENV.reapCurrent}: item ${i}: expected a plugin id`);
-    return id;
-  });
-  return { previous, current };
+  const current: CurrentEntry[] = [];
+  const stringOrNull = (value: unknown): value is string | null => typeof value === "string" || value === null;
+  for (const { name, items } of chunks(ENV.reapCurrent)) {
+    items.forEach((entry, i) => {
+      if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[0] !== "string" || !stringOrNull(entry[1]) || !stringOrNull(entry[2])) {
+        throw new KongRequestError(`invalid ${name}: item ${i}: expected [path, id or null, workspace or null]`);
+      }
+      current.push([entry[0], entry[1], entry[2]]);
+    });
+  }
+  const url = env[ENV.serverUrl];
+  const serverUrl = url === undefined || url === "" ? undefined : checkServerUrl(url, (p) => new KongRequestError(`invalid ${ENV.serverUrl}: ${p}`));
+  return { previous, current, serverUrl, legacyServerUrls };
+}
+
+function list(env: Env, name: string): unknown[] {
+  if (env[name] === undefined || env[name]!.trim() === "") return [];
+  const value = readJson(env, name);
+  if (!Array.isArray(value)) throw new KongRequestError(`invalid ${name}: expected a JSON list`);
+  return value;
 }
 
 /**
@@ -157,6 +251,10 @@ function resolve(value: unknown, path: ReadonlyArray<string | number>, env: Env)
       throw new KongRequestError(`the value of the reference at ${where} is missing: ${name} is not set`);
     }
     if (value.as === "string") return raw;
+    if (value.as === "base64") {
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw.trim())) throw new KongRequestError(`invalid ${name} (the reference at ${where}): not base64`);
+      return Buffer.from(raw.trim(), "base64").toString("utf8");
+    }
     try {
       return JSON.parse(raw) as unknown;
     } catch {
@@ -195,11 +293,10 @@ function checkPluginId(value: unknown, fail: (problem: string) => Error): string
 }
 
 function checkServerUrl(value: unknown, fail: (problem: string) => Error): string {
-  if (typeof value !== "string" || !/^https?:\/\/[^/]/i.test(value)) {
-    const shown = typeof value === "string" ? JSON.stringify(value.replace(/\/\/[^/@]*@/, "//")) : describe(value);
-    throw fail(`the server URL must be an http or https URL, got ${shown}`);
-  }
-  return value;
+  if (typeof value !== "string") throw fail(`the server URL must be a string, got ${describe(value)}`);
+  const checked = normaliseServerUrl(value);
+  if (checked.problem !== undefined) throw fail(`the server URL ${JSON.stringify(showServerUrl(value))} is invalid: ${checked.problem}`);
+  return checked.url;
 }
 
 function checkWorkspace(value: unknown, fail: (problem: string) => Error): string | undefined {

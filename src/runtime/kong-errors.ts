@@ -12,7 +12,7 @@ import {
   type KongApiErrorDetails,
   type KongFieldViolation,
 } from "./errors.js";
-import type { Redactor } from "./log.js";
+import { REDACTED, type Redactor } from "./log.js";
 
 /** An error answer and where it came from. */
 export interface ErrorAnswer {
@@ -47,16 +47,18 @@ export function apiErrorFor(
   propPathOf: (kongPath: ReadonlyArray<string | number>) => string,
 ): KongApiError {
   const r = (text: string) => redactor.redact(text);
+  // redact first, then shorten: a secret cut in two or with its spaces collapsed would not be found
+  const body = redactor.scrub(answer.body);
   const details: KongApiErrorDetails = {
     status: answer.status,
     method: answer.method,
     url: answer.url,
-    body: redactor.scrub(answer.body),
+    body,
     attempts: answer.attempts,
   };
   const request = `${answer.method} ${answer.path}`;
-  const kongMessage = messageOf(answer.body);
-  const kongCode = codeOf(answer.body);
+  const kongMessage = messageOf(body);
+  const kongCode = codeOf(body);
   const where = answer.workspace ? `in workspace ${answer.workspace}` : "in the default workspace";
 
   if (answer.status === 401) {
@@ -85,9 +87,9 @@ export function apiErrorFor(
     );
   }
 
-  const isSchemaViolation = kongCode === 2 || kongCode === 1 || (kongCode === undefined && fieldsOf(answer.body) !== undefined);
+  const isSchemaViolation = kongCode === 2 || kongCode === 1 || (kongCode === undefined && fieldsOf(body) !== undefined);
   if (answer.status === 400 && isSchemaViolation) {
-    const violations = flattenFields(fieldsOf(answer.body) ?? {}, []).map(
+    const violations = flattenFields(fieldsOf(body) ?? {}, []).map(
       ({ kongPath, message }): KongFieldViolation => ({
         kongPath,
         propPath: propPathOf(kongPath),
@@ -212,13 +214,19 @@ export function messageOf(body: unknown): string | undefined {
   if (typeof body === "string") {
     const text = body.trim().replace(/\s+/g, " ");
     if (text === "") return undefined;
-    return stripPeriod(text.length > 200 ? `${text.slice(0, 197)}...` : text);
+    return stripPeriod(text.length > 200 ? `${shorten(text, 197)}...` : text);
   }
   if (body !== null && typeof body === "object") {
     const message = (body as { message?: unknown }).message;
     if (typeof message === "string" && message !== "") return stripPeriod(message);
   }
   return undefined;
+}
+
+/** The first `length` characters, or more to keep a `<redacted>` whole. */
+function shorten(text: string, length: number): string {
+  const marker = text.lastIndexOf(REDACTED, length);
+  return marker !== -1 && marker + REDACTED.length > length ? text.slice(0, marker + REDACTED.length) : text.slice(0, length);
 }
 
 function codeOf(body: unknown): number | undefined {

@@ -10,23 +10,37 @@
 export const REDACTED = "<redacted>";
 
 /**
+ * Secrets shorter than this are redacted only where they stand as a whole word: replacing every
+ * `e` of a one-letter secret would both garble every message and tell the secret (`updat<redacted>d`).
+ */
+export const WHOLE_WORD_BELOW = 8;
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+/**
  * Knows the secrets of one run and removes them from any text or value before it is printed or
  * put into an error.
+ *
+ * It searches for each secret as plain text (never through a pattern built from the secrets, whose
+ * size and error messages would depend on them) and never throws: a text it cannot redact is
+ * withheld whole.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private pattern: RegExp | undefined;
 
   /** Remembers a secret (ignores anything but a non-empty string). */
   add(secret: unknown): void {
     if (typeof secret !== "string" || secret === "") return;
-    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
-    for (const form of forms) {
-      if (form !== "" && !this.secrets.has(form)) {
-        this.secrets.add(form);
-        this.pattern = undefined;
-      }
+    const json = JSON.stringify(secret).slice(1, -1);
+    // the forms an answer may echo it in: as is, JSON-escaped (also with \\uXXXX for non-ASCII), URL-encoded
+    const asciiJson = json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    let encoded: string | undefined;
+    try {
+      encoded = encodeURIComponent(secret);
+    } catch {
+      encoded = undefined; // a lone surrogate: no URL form
     }
+    for (const form of [secret, json, asciiJson, encoded]) if (form) this.secrets.add(form);
   }
 
   /** Remembers the `config.secret` of a plugin body or entity, if it has one. */
@@ -36,17 +50,19 @@ export class Redactor {
     if (config !== null && typeof config === "object") this.add((config as { secret?: unknown }).secret);
   }
 
+  /** How many distinct forms of secrets it knows (for tests and debug output; never the secrets). */
+  get size(): number {
+    return this.secrets.size;
+  }
+
   /** The text with every known secret replaced by `<redacted>`. */
   redact(text: string): string {
-    if (this.secrets.size === 0) return text;
-    this.pattern ??= new RegExp(
-      [...this.secrets]
-        .sort((a, b) => b.length - a.length)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join("|"),
-      "g",
-    );
-    return text.replace(this.pattern, REDACTED);
+    if (this.secrets.size === 0 || text === "") return text;
+    try {
+      return redactText(text, this.secrets);
+    } catch {
+      return "(a message was withheld: it could not be checked for secrets)";
+    }
   }
 
   /**
@@ -85,8 +101,10 @@ export interface RetryEvent {
   readonly path: string;
   /** the attempt about to be made, 2 for the first retry */
   readonly attempt: number;
-  /** 1 + maxRetries */
-  readonly maxAttempts: number;
+  /** 1 + maxRetries; absent when only the deadline bounds the retries */
+  readonly maxAttempts?: number;
+  /** how long until the deadline, in milliseconds */
+  readonly remainingMs?: number;
   /** how long the client waits before the attempt */
   readonly delayMs: number;
   /** what went wrong: an HTTP status (`503`), an error code (`ECONNRESET`) or `timeout` */
@@ -121,11 +139,20 @@ export class Logger {
     this.stderr.write(`kong: ${this.redactor.redact(formatRetry(event))}\n`);
   }
 
-  /** `kong: error KONG_…: <message>` on stderr; errors without a code print as `kong: error: …`. */
+  /**
+   * `kong: error KONG_…: <message>` on stderr; errors without a code print as `kong: error: …`.
+   * Always prints a line, whatever the error is made of.
+   */
   error(error: unknown): void {
-    const code = errorCode(error);
-    const message = errorMessage(error);
-    this.stderr.write(`kong: error${code ? ` ${code}` : ""}: ${this.redactor.redact(message)}\n`);
+    let code: string | undefined;
+    let message: string;
+    try {
+      code = errorCode(error);
+      message = this.redactor.redact(errorMessage(error)) || "an error without a message";
+    } catch {
+      message = "an error whose message could not be read";
+    }
+    this.stderr.write(`kong: error${code ? ` ${code}` : ""}: ${message}\n`);
     if (this.debugEnabled && error instanceof Error && error.stack && !code) {
       this.debug(error.stack);
     }
@@ -137,10 +164,15 @@ export class Logger {
   }
 }
 
-/** The retry line without the prefix. */
+/**
+ * The retry line without the prefix: `retrying PUT /plugins/… after 503 (attempt 2, waiting 400 ms,
+ * 59 s left before the deadline)`, or `(attempt 2 of 6, waiting 400 ms)` when maxRetries bounds them.
+ */
 export function formatRetry(event: RetryEvent): string {
   const reason = /^\d+$/.test(event.reason) ? event.reason : event.reason === "timeout" ? "a timeout" : event.reason;
-  return `retrying ${event.method} ${event.path} after ${reason} (attempt ${event.attempt} of ${event.maxAttempts}, waiting ${event.delayMs} ms)`;
+  const attempt = event.maxAttempts === undefined ? `attempt ${event.attempt}` : `attempt ${event.attempt} of ${event.maxAttempts}`;
+  const left = event.maxAttempts === undefined && event.remainingMs !== undefined ? `, ${Math.ceil(event.remainingMs / 1000)} s left before the deadline` : "";
+  return `retrying ${event.method} ${event.path} after ${reason} (${attempt}, waiting ${event.delayMs} ms${left})`;
 }
 
 /** `in workspace team-payments`, or `(default workspace)` without one. */
@@ -186,10 +218,47 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
   try {
+    if (error instanceof Error) return error.message || error.name;
     return String(error);
   } catch {
     return "unknown error";
   }
+}
+
+/**
+ * Every occurrence of every secret, as intervals; overlapping and adjacent ones merge, so a secret
+ * inside another (or two touching) are removed whole. Short secrets count only as whole words.
+ */
+function redactText(text: string, secrets: ReadonlySet<string>): string {
+  const spans: Array<[number, number]> = [];
+  for (const secret of secrets) {
+    const wholeWord = [...secret].length < WHOLE_WORD_BELOW;
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      const end = at + secret.length;
+      if (wholeWord && (joinsWord(text, at - 1, secret, 0) || joinsWord(text, end, secret, secret.length - 1))) continue;
+      spans.push([at, end]);
+    }
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = "";
+  let last = 0;
+  let [start, end] = spans[0]!;
+  for (const [s, e] of spans.slice(1)) {
+    if (s <= end) {
+      end = Math.max(end, e);
+      continue;
+    }
+    out += text.slice(last, start) + REDACTED;
+    last = end;
+    [start, end] = [s, e];
+  }
+  return out + text.slice(last, start) + REDACTED + text.slice(end);
+}
+
+/** True when the character of `text` at `at` and the secret's character at `edge` are both word characters. */
+function joinsWord(text: string, at: number, secret: string, edge: number): boolean {
+  if (at < 0 || at >= text.length) return false;
+  return WORD.test(text[at]!) && WORD.test(secret[edge]!);
 }

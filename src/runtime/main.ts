@@ -8,7 +8,7 @@ import { applyAction, deleteAction, reapAction, type ActionContext } from "./act
 import { KongAdminClient } from "./client.js";
 import { ENV, type RuntimeAction } from "./contract.js";
 import { KongRequestError } from "./errors.js";
-import { readConnection, type Env } from "./input.js";
+import { readConnection, readSecretHeaders, type Env } from "./input.js";
 import { Logger, Redactor, type OutputStream } from "./log.js";
 
 /** Where {@link run} writes, and what tests inject. */
@@ -68,7 +68,9 @@ export async function run(argv: readonly string[], env: Env, io: RunIo): Promise
       logger.error(new KongRequestError(`usage: node kong-session.cjs <${ACTIONS.join("|")}>, got ${JSON.stringify(argv)}`));
       return 2;
     }
-    const connection = readConnection(env);
+    const { headersFromEnv: _fromEnv, adminTokenHeader, ...connection } = readConnection(env);
+    const secretHeaders = readSecretHeaders({ ...(_fromEnv ? { headersFromEnv: _fromEnv } : {}) }, env);
+    for (const value of Object.values(secretHeaders)) redactor.add(value);
     const context: ActionContext = {
       logger,
       client: (serverUrl) => {
@@ -78,6 +80,8 @@ export async function run(argv: readonly string[], env: Env, io: RunIo): Promise
             ...connection,
             serverUrl,
             ...(token ? { token } : {}),
+            ...(adminTokenHeader ? { tokenHeader: adminTokenHeader } : {}),
+            ...(Object.keys(secretHeaders).length > 0 ? { secretHeaders } : {}),
             ...(io.dispatcher ? { dispatcher: io.dispatcher } : {}),
             ...(io.random ? { random: io.random } : {}),
             redactor,

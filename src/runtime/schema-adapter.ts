@@ -6,3 +6,4 @@
  */
 export { formatValidationIssues, kongPathToPropPath, validateKongPayload } from "../schema/index.js";
 export type { ValidationIssue } from "../schema/index.js";
+export { storesSame } from "../schema/stored.js";

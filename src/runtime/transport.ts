@@ -62,6 +62,8 @@ export class Transport {
   readonly redactor: Redactor;
   /** whether a token is sent */
   readonly hasToken: boolean;
+  /** the header the token is sent in */
+  readonly tokenHeader: string;
   private readonly origin: string;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
@@ -69,7 +71,8 @@ export class Transport {
   private readonly ownsDispatcher: boolean;
   private readonly requestTimeoutMs: number;
   private readonly deadlineMs: number;
-  private readonly deadlineAt: number;
+  private deadlineAt: number;
+  /** Infinity: as many retries as the deadline allows */
   private readonly maxRetries: number;
   private readonly random: () => number;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
@@ -85,8 +88,8 @@ export class Transport {
 
     this.requestTimeoutMs = positive(options.requestTimeoutMs, 10_000, "requestTimeoutMs");
     this.deadlineMs = positive(options.deadlineMs, 60_000, "deadlineMs");
-    this.maxRetries = options.maxRetries ?? 5;
-    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
+    this.maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
+    if (this.maxRetries !== Number.POSITIVE_INFINITY && (!Number.isInteger(this.maxRetries) || this.maxRetries < 0)) {
       throw new KongRequestError(`invalid maxRetries ${String(options.maxRetries)}: expected an integer of at least 0`);
     }
     this.deadlineAt = Date.now() + this.deadlineMs;
@@ -99,6 +102,11 @@ export class Transport {
       this.headers[name.toLowerCase()] = value;
       if (/authorization|token|secret|cookie|key/i.test(name)) this.redactor.add(value);
     }
+    // credentials: redacted whatever their header is called
+    for (const [name, value] of Object.entries(options.secretHeaders ?? {})) {
+      this.redactor.add(value);
+      this.headers[name.toLowerCase()] = value;
+    }
     if (url.username || url.password) {
       const user = decodeURIComponent(url.username);
       const password = decodeURIComponent(url.password);
@@ -108,11 +116,13 @@ export class Transport {
       this.redactor.add(this.headers.authorization);
     }
     this.hasToken = typeof options.token === "string" && options.token !== "";
-    if (this.hasToken) this.headers["kong-admin-token"] = options.token!;
+    this.tokenHeader = options.tokenHeader ?? "Kong-Admin-Token";
+    if (this.hasToken) this.headers[this.tokenHeader.toLowerCase()] = options.token!;
 
-    if (options.insecureSkipTlsVerify) {
+    // only https has certificates to skip: for http the option changes nothing, so nothing to warn about
+    if (options.insecureSkipTlsVerify && url.protocol === "https:") {
       const warn = options.onWarning ?? ((message: string) => process.stderr.write(`kong: warning: ${message}\n`));
-      warn(`certificate verification is off for ${this.serverUrl} (insecureSkipTlsVerify): use it only for tests`);
+      warn(`certificate verification is off for ${this.serverUrl} (${options.insecureOptionName ?? "tls.insecureSkipVerify"}): use it only for tests`);
     }
     if (options.dispatcher) {
       this.dispatcher = options.dispatcher;
@@ -129,6 +139,11 @@ export class Transport {
     return this.serverUrl + path;
   }
 
+  /** Starts the deadline again: the next requests get the whole `deadlineMs` (one per plugin of a reap). */
+  restartDeadline(): void {
+    this.deadlineAt = Date.now() + this.deadlineMs;
+  }
+
   /** Closes the transport's own connections (not an injected dispatcher). */
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
@@ -141,6 +156,7 @@ export class Transport {
     this.redactor.addPluginSecret(body);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const maxAttempts = retries ? this.maxRetries + 1 : 1;
+    const shownMax = Number.isFinite(maxAttempts) ? maxAttempts : undefined;
     let last = "";
     for (let attempt = 1; ; attempt++) {
       const remaining = this.deadlineAt - Date.now();
@@ -186,7 +202,15 @@ export class Transport {
         wait = this.backoff(attempt);
       }
       if (Date.now() + wait >= this.deadlineAt) throw this.deadlineError(method, fullPath, attempt, last);
-      this.onRetry?.({ method, path: fullPath, attempt: attempt + 1, maxAttempts, delayMs: wait, reason: last });
+      this.onRetry?.({
+        method,
+        path: fullPath,
+        attempt: attempt + 1,
+        ...(shownMax === undefined ? {} : { maxAttempts: shownMax }),
+        delayMs: wait,
+        remainingMs: Math.max(0, this.deadlineAt - Date.now()),
+        reason: last,
+      });
       if (wait > 0) await sleep(wait);
     }
   }

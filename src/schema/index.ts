@@ -6,12 +6,14 @@ import { workspaceSchema } from "./plugin-schema.js";
 import { toKongPayload } from "./to-kong.js";
 import type { PluginSessionAttributes } from "./types.js";
 import { validateKongPayload, valueAt, type UnresolvedPredicate, type ValidationIssue } from "./validate.js";
+import { isVaultReference } from "./vault.js";
 
 export * from "./fields.js";
 export * from "./plugin-schema.js";
 export * from "./to-kong.js";
 export * from "./types.js";
 export * from "./validate.js";
+export * from "./vault.js";
 
 /** The outcome of {@link validateAttributes}: the Kong body, or every problem found. */
 export type AttributesValidation =
@@ -51,7 +53,7 @@ export function validateAttributes(
  * field too (a tag, a cookie name), where only its content gives it away.
  */
 function withoutSecret(issues: ValidationIssue[], secret: unknown, isUnresolved: UnresolvedPredicate): ValidationIssue[] {
-  if (typeof secret !== "string" || secret === "" || isUnresolved(secret) || secret.startsWith("{vault://")) return issues;
+  if (typeof secret !== "string" || secret === "" || isUnresolved(secret) || isVaultReference(secret)) return issues;
   const escaped = JSON.stringify(secret).slice(1, -1);
   const holds = (value: unknown): boolean => {
     if (typeof value === "string") return value.includes(secret);

@@ -5,6 +5,7 @@
  * keeps that program small and fast to start. The schema is built on first use, not at import.
  */
 import * as z from "zod/mini";
+import { OWNER_TAG_PREFIX } from "../runtime/ownership.js";
 import { CONFIG_FIELDS, PLUGIN_FIELDS, type FieldSpec } from "./fields.js";
 
 /** Kong's UUID rule: 8-4-4-4-12 hex digits, any version. */
@@ -21,6 +22,31 @@ export const TAG_PATTERN = /^(?:[ -+\-.0-~]|[^\x00-\x7F])+$/;
 
 export const CONDITION_MAX_LENGTH = 1024;
 
+/**
+ * Names a workspace may not have: the core entity names of Kong (`kong/constants.lua`,
+ * `CORE_ENTITIES`, which Kong's workspace schema refuses with `not_one_of`), and `.` and `..`, which
+ * would turn `/{workspace}/plugins` into another Admin API path.
+ */
+export const RESERVED_WORKSPACE_NAMES = [
+  "workspaces",
+  "consumers",
+  "certificates",
+  "services",
+  "routes",
+  "snis",
+  "upstreams",
+  "targets",
+  "plugins",
+  "tags",
+  "ca_certificates",
+  "clustering_data_planes",
+  "parameters",
+  "vaults",
+  "key_sets",
+  "keys",
+  "filter_chains",
+] as const;
+
 export const MESSAGES = {
   string: "expected a string",
   required: "required field missing",
@@ -35,7 +61,10 @@ export const MESSAGES = {
   nonNegative: "expected a finite number that is not negative",
   name: "the only accepted ascii characters are alphanumerics or ., -, _, and ~",
   tag: "expected printable ascii (except `,` and `/`) or valid utf-8 sequences",
-  condition: `length must be at most ${CONDITION_MAX_LENGTH}`,
+  condition: `length must be at most ${CONDITION_MAX_LENGTH} characters`,
+  reservedWorkspace: `must not be one of: ${RESERVED_WORKSPACE_NAMES.join(", ")} (Kong's core entity names)`,
+  dotWorkspace: 'must not be "." or "..": the workspace is a segment of every Admin API path',
+  ownerTag: `must not start with "${OWNER_TAG_PREFIX}": that tag marks the stack that owns the plugin, and the library writes it`,
   timestamp: "expected a valid timestamp",
   wellFormed: "expected well-formed unicode text, got a lone utf-16 surrogate (Kong cannot parse it, Terraform would replace it)",
   sessionName: 'expected "session"',
@@ -124,14 +153,17 @@ function buildPluginSchema() {
     id: z.optional(fields.uuid),
     instance_name: z.optional(fields.name),
     tags: z.optional(
-      z.array(nonEmptyString().check(z.regex(TAG_PATTERN, { error: MESSAGES.tag })), { error: MESSAGES.set }),
-    ),
-    // Kong's len_max counts bytes (`#value` in Lua): 1024 characters of ASCII, fewer of anything else
-    condition: z.optional(
-      nonEmptyString().check(
-        z.maxLength(CONDITION_MAX_LENGTH, { error: MESSAGES.condition, abort: true }),
-        z.refine((value: string) => Buffer.byteLength(value, "utf8") <= CONDITION_MAX_LENGTH, { error: MESSAGES.condition }),
+      z.array(
+        nonEmptyString().check(
+          z.regex(TAG_PATTERN, { error: MESSAGES.tag }),
+          z.refine((value: string) => !value.startsWith(OWNER_TAG_PREFIX), { error: MESSAGES.ownerTag }),
+        ),
+        { error: MESSAGES.set },
       ),
+    ),
+    // characters (code points), as the official provider counts them (UTF8LengthAtMost(1024))
+    condition: z.optional(
+      nonEmptyString().check(z.refine((value: string) => codePoints(value) <= CONDITION_MAX_LENGTH, { error: MESSAGES.condition })),
     ),
     // Kong's `timestamp` rule: an integer greater than 0
     created_at: z.optional(z.int({ error: MESSAGES.integer }).check(z.gt(0, { error: MESSAGES.timestamp }))),
@@ -161,9 +193,26 @@ export function sessionPluginSchema(): ReturnType<typeof buildPluginSchema> {
   return (pluginSchema ??= buildPluginSchema());
 }
 
-let workspace: ReturnType<typeof name> | undefined;
+function buildWorkspaceSchema() {
+  return name().check(
+    z.refine((value: string) => value !== "." && value !== "..", { error: MESSAGES.dotWorkspace, abort: true }),
+    z.refine((value: string) => !(RESERVED_WORKSPACE_NAMES as readonly string[]).includes(value), { error: MESSAGES.reservedWorkspace }),
+  );
+}
 
-/** The workspace name: Kong's name rule (it is also a path segment). Built once, on first use. */
+let workspace: ReturnType<typeof buildWorkspaceSchema> | undefined;
+
+/**
+ * The workspace name: Kong's name rule, not one of Kong's reserved names, not `.` or `..` (it is a
+ * path segment). Built once, on first use.
+ */
 export function workspaceSchema() {
-  return (workspace ??= name());
+  return (workspace ??= buildWorkspaceSchema());
+}
+
+/** The length of a string in characters (code points), as Go's `utf8.RuneCountInString` counts. */
+function codePoints(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
 }

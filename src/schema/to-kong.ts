@@ -1,6 +1,7 @@
 /**
- * camelCase attributes → the Kong request body (snake_case, `"name": "session"`, unset fields and empty
- * lists omitted, sets without duplicates). Unknown props are reported here, with a "did you mean".
+ * camelCase attributes → the Kong request body (snake_case, `"name": "session"`, unset fields omitted,
+ * empty lists kept: in Kong `[]` is a value, and defaults fill only missing fields; sets without
+ * duplicates). Unknown props are reported here, with a "did you mean".
  */
 import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS, camelCase, formatPath, snakeCase, type FieldSpec } from "./fields.js";
 import { closest } from "./suggest.js";
@@ -8,7 +9,7 @@ import type { UnresolvedPredicate, ValidationIssue } from "./validate.js";
 
 /** How one prop maps to Kong: a leaf field, a record of props, or a list of records. */
 type Node =
-  | { readonly type: "leaf"; readonly kong: string; readonly set: boolean; readonly list: boolean }
+  | { readonly type: "leaf"; readonly kong: string; readonly set: boolean }
   | {
       readonly type: "record";
       readonly kong: string;
@@ -18,7 +19,7 @@ type Node =
     }
   | { readonly type: "list"; readonly kong: string; readonly item: Node };
 
-const leaf = (f: FieldSpec): Node => ({ type: "leaf", kong: f.kong, set: f.kind === "set", list: f.kind === "set" || f.kind === "array" });
+const leaf = (f: FieldSpec): Node => ({ type: "leaf", kong: f.kong, set: f.kind === "set" });
 const record = (kong: string, fields: readonly FieldSpec[]): RecordNode => ({
   type: "record",
   kong,
@@ -102,11 +103,8 @@ function convertValue(
   if (isUnresolved(value)) return value;
   switch (node.type) {
     case "leaf":
-      // only a list field's empty list means "unset"; a list where a scalar belongs is for the schema to report
-      if (Array.isArray(value) && node.list) {
-        if (value.length === 0) return undefined;
-        return node.set ? dedupe(value, isUnresolved) : value;
-      }
+      // a list where a scalar belongs is for the schema to report
+      if (Array.isArray(value) && node.set) return dedupe(value, isUnresolved);
       return value;
     case "record": {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return value; // the schema reports it
@@ -116,7 +114,6 @@ function convertValue(
     }
     case "list": {
       if (!Array.isArray(value)) return value;
-      if (value.length === 0) return undefined;
       return value.map((item, i) => convertValue(node.item, item, [...kongPath, i], [...propPath, i], issues, isUnresolved));
     }
   }

@@ -194,7 +194,7 @@ export function pluginEntityFields(options: Required<KongSchemaOptions>): FieldL
     };
     fields.push(["partials", { type: "array", elements: partial }]);
   }
-  if (enterprise && versionAtLeast(version, 3, 15)) fields.push(["condition", { type: "string", lenMax: 1024 }]);
+  if (enterprise && versionAtLeast(version, 3, 15)) fields.push(["condition", { type: "string", lenMaxChars: 1024 }]);
   return fields;
 }
 

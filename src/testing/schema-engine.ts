@@ -17,6 +17,12 @@ export interface FieldDef {
   readonly oneOf?: readonly string[];
   readonly lenMin?: number;
   readonly lenMax?: number;
+  /**
+   * `len_max` counted in characters (code points) rather than bytes: Enterprise's `condition`, whose
+   * published schema says `maxLength` (JSON Schema counts characters) and which the official
+   * provider checks with `UTF8LengthAtMost`
+   */
+  readonly lenMaxChars?: number;
   readonly uuid?: boolean;
   readonly auto?: boolean;
   readonly timestamp?: boolean;
@@ -240,6 +246,7 @@ function runValidators(field: FieldDef, value: string | number): string | undefi
     const lenMin = field.lenMin ?? 1;
     if (byteLength(value) < lenMin) return `length must be at least ${lenMin}`;
     if (field.lenMax !== undefined && byteLength(value) > field.lenMax) return `length must be at most ${field.lenMax}`;
+    if (field.lenMaxChars !== undefined && [...value].length > field.lenMaxChars) return `length must be at most ${field.lenMaxChars}`;
     if (field.custom) return field.custom(value);
   }
   return undefined;

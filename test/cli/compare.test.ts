@@ -72,7 +72,7 @@ describe("comparePlugin", () => {
   it("reports a hand change of a field the code leaves at its default", () => {
     expect(comparePlugin({ name: "session" }, live({ enabled: false, tags: ["x"] }, { cookie_same_site: "Lax" })).changes).toEqual([
       { field: "enabled", desired: true, live: false },
-      { field: "tags", desired: null, live: ["x"] },
+      { field: "tags", desired: [], live: ["x"] },
       { field: "config.cookie_same_site", desired: "Strict", live: "Lax" },
     ]);
   });

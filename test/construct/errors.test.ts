@@ -96,7 +96,7 @@ describe("PluginSession errors", () => {
       construct.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data as string);
     expect(warnings(literal)).toMatchInlineSnapshot(`
       [
-        "config.secret of session plugin at "payments/literal" is a literal string: it is written into the synthesized JSON and Terraform state; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
+        "config.secret of session plugin at "payments/literal" is a literal string: it is written into the synthesized JSON and Terraform state (never into plans, logs or the triggers); pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
       ]
     `);
     expect(warnings(literal).join()).not.toContain("s3cr3t-value-123");
@@ -122,9 +122,9 @@ describe("KongGatewayProvider errors", () => {
     expect(error.message).toMatchInlineSnapshot(`
       "invalid KongGatewayProvider at "s/kong", 6 problems:
         - retries: unknown field (did you mean maxRetries?)
-        - serverUrl: must not contain credentials; set KONG_ADMIN_TOKEN in Terraform's environment, got "<redacted>"
+        - serverUrl: expected an http:// or https:// URL, got "ftp://<redacted>@kong"
         - backend: expected one of: null_resource, terraform_data, got "terraform-data" (did you mean "terraform_data"?)
-        - headers.Kong-Admin-Token: secrets must not be synthesized: the admin token comes from KONG_ADMIN_TOKEN in Terraform's environment, got "<redacted>"
+        - headers.Kong-Admin-Token: the admin token must not be synthesized: it is read from KONG_ADMIN_TOKEN in Terraform's environment, got "<redacted>"
         - tls.caFile: unknown field
         - requestTimeoutMs: expected a positive integer (milliseconds), got 0"
     `);
@@ -136,7 +136,7 @@ describe("KongGatewayProvider errors", () => {
     const error = thrown(() => new KongGatewayProvider(stack, "kong", { serverUrl: "https://admin:hunter2@kong:8444" }));
     expect(error.message).toMatchInlineSnapshot(`
       "invalid KongGatewayProvider at "s/kong", 1 problem:
-        - serverUrl: must not contain credentials; set KONG_ADMIN_TOKEN in Terraform's environment, got "<redacted>""
+        - serverUrl: must not contain credentials; set KONG_ADMIN_TOKEN in Terraform's environment, got "https://<redacted>@kong:8444""
     `);
     expect(error.message).not.toContain("hunter2");
   });

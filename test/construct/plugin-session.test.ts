@@ -31,18 +31,28 @@ describe("PluginSession synthesis", () => {
     ]);
     const config = resource(json, "session_config");
     expect(applyRequest(config)).toEqual({
-      version: 1,
+      version: 2,
       pluginId: derivedId("payments/session", "team-payments"),
       workspace: "team-payments",
       serverUrl: "http://localhost:8001",
       path: "payments/session",
+      owner: { $ref: "0", as: "string" },
       payload: {
         name: "session",
         config: { cookie_name: "sid", cookie_same_site: "Lax", logout_methods: ["POST"], rolling_timeout: 3600 },
         route: { id: ROUTE },
       },
     });
+    // the owner token is the identity resource's id, given by Terraform when it creates it
+    expect(config.triggers_replace.ref_0).toBe("${terraform_data.session_identity_6FADBBF7.id}");
     expect(config.depends_on).toEqual(["terraform_data.session_identity_6FADBBF7", "terraform_data.kong_reaper_566A05E7"]);
+    // a new server URL neither re-creates the identity nor deletes the plugin
+    const identity = resource(json, "session_identity");
+    expect(identity.lifecycle).toEqual({ ignore_changes: ["triggers_replace"] });
+    expect(identity.provisioner[0]["local-exec"].environment).toMatchObject({
+      KONG_CDKTF_SERVER_URL: "http://localhost:8001",
+      KONG_CDKTF_OWNER: "${self.id}",
+    });
     const [apply] = config.provisioner;
     expect(apply["local-exec"].command).toMatch(/^node assets\/kong-session-runtime\/[0-9A-F]{32}\/kong-session\.cjs apply$/);
     expect(apply["local-exec"].environment.KONG_CDKTF_REQUEST).toBe("${self.triggers_replace.request}");
@@ -58,7 +68,9 @@ describe("PluginSession synthesis", () => {
     expect(json.provider).toEqual({ null: [{}] });
     expect(Object.keys(resources(json, "null_resource"))).toHaveLength(5);
     const identity = resource(json, "a_identity", "null_resource");
-    expect(identity.provisioner[0]["local-exec"].environment.KONG_CDKTF_PLUGIN_ID).toBe("${self.triggers.plugin_id}");
+    // the plugin the configuration declares: a literal, not the value the identity was created with
+    expect(identity.provisioner[0]["local-exec"].environment.KONG_CDKTF_PLUGIN_ID).toBe(derivedId("payments/a", undefined));
+    expect(identity.lifecycle).toEqual({ ignore_changes: ["triggers"] });
     expect(applyRequest(resource(json, "b_config", "null_resource"), "triggers").payload).toEqual({
       name: "session",
       service: { id: SERVICE },
@@ -85,7 +97,9 @@ describe("PluginSession synthesis", () => {
     for (const p of destroyTime) {
       const references = JSON.stringify(p).match(/\$\{[^}]*\}/g) ?? [];
       expect(references.length).toBeGreaterThan(0);
-      for (const reference of references) expect(reference).toMatch(/^\$\{self\.triggers_replace\.[a-z_0-9]+\}$/);
+      for (const reference of references) {
+        expect(reference).toMatch(/^\$\{(self\.(triggers_replace\.[a-z_0-9]+|id|input\.server_url)|lookup\(self\.triggers_replace, \\"plugins(_\d+)?\\", \\"\\"\))\}$/);
+      }
     }
   });
 
@@ -125,27 +139,56 @@ describe("PluginSession synthesis", () => {
     });
     const config = resource(synthJson(stack), "session_config");
     expect(applyRequest(config).payload.config).toEqual({
-      secret: { $ref: "0", as: "string" },
+      secret: { $ref: "secret", as: "base64" },
       rolling_timeout: { $ref: "1", as: "json" },
       logout_methods: { $ref: "2", as: "json" },
       cookie_domain: { $ref: "3", as: "string" },
     });
-    expect(config.triggers_replace).toMatchObject({
-      ref_0: "${var.secret}",
+    expect(config.triggers_replace).toEqual({
+      request: expect.any(String),
+      ref_0: "${terraform_data.session_identity_6FADBBF7.id}",
       ref_1: "${jsonencode(var.timeout)}",
       ref_2: "${jsonencode(var.methods)}",
       ref_3: "${var.secret}.example.com",
+      // the secret itself is not in the triggers (Terraform logs the state's triggers): a digest is
+      secret_sha256: `\${sha256("${derivedId("payments/session", undefined)}:\${var.secret}")}`,
     });
     expect(config.provisioner[0]["local-exec"].environment).toMatchObject({
-      KONG_CDKTF_REF_0: "${self.triggers_replace.ref_0}",
+      KONG_CDKTF_REF_secret: "${base64encode(var.secret)}",
+      KONG_CDKTF_REF_1: "${self.triggers_replace.ref_1}",
       KONG_CDKTF_REF_3: "${self.triggers_replace.ref_3}",
     });
   });
 
-  it("omits unset attributes and empty lists from the Kong body", () => {
+  it("omits unset attributes and keeps empty lists, which are values in Kong", () => {
     const { stack } = stackWithProvider();
-    new PluginSession(stack, "session", { config: { bind: [], requestHeaders: undefined }, partials: [], tags: [] });
-    expect(applyRequest(resource(synthJson(stack), "session_config")).payload).toEqual({ name: "session" });
+    new PluginSession(stack, "session", { config: { logoutMethods: [], requestHeaders: undefined }, protocols: [], tags: [] });
+    expect(applyRequest(resource(synthJson(stack), "session_config")).payload).toEqual({
+      name: "session",
+      config: { logout_methods: [] },
+      protocols: [],
+      tags: [],
+    });
+  });
+
+  it("keeps a literal secret out of the triggers: a digest there, the value only in the provisioner's environment, sensitive", () => {
+    const { stack } = stackWithProvider();
+    const session = new PluginSession(stack, "session", { config: { secret: "a literal session secret 0123456789" } });
+    const config = resource(synthJson(stack), "session_config");
+    expect(JSON.stringify(config.triggers_replace)).not.toContain("a literal session secret");
+    expect(applyRequest(config).payload.config.secret).toEqual({ $ref: "secret", as: "base64" });
+    expect(config.triggers_replace.secret_sha256).toMatch(/^[0-9a-f]{64}$/);
+    const encoded = Buffer.from("a literal session secret 0123456789").toString("base64");
+    expect(config.provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe(`\${sensitive("${encoded}")}`);
+    expect(session.pluginId).toBe(derivedId("payments/session", undefined));
+  });
+
+  it("keeps a vault reference in the request: it is not a secret", () => {
+    const { stack } = stackWithProvider();
+    new PluginSession(stack, "session", { config: { secret: "{vault://env/session-secret}" } });
+    const config = resource(synthJson(stack), "session_config");
+    expect(applyRequest(config).payload.config.secret).toBe("{vault://env/session-secret}");
+    expect(config.triggers_replace.secret_sha256).toBeUndefined();
   });
 
   it("derives the plugin id from the construct path and workspace", () => {
@@ -165,10 +208,19 @@ describe("PluginSession synthesis", () => {
     const a = new PluginSession(stack, "a", { route: { id: ROUTE }, workspace: "w" });
     const b = new PluginSession(stack, "b", { service: { id: SERVICE } });
     const reaper = resource(synthJson(stack), "kong_reaper");
-    const ids = [a.pluginId, b.pluginId].sort();
-    expect(JSON.parse(reaper.triggers_replace.plugins).map((e: any) => e.id)).toEqual(ids);
-    expect(JSON.parse(reaper.provisioner[0]["local-exec"].environment.KONG_CDKTF_REAP_CURRENT)).toEqual(ids);
-    expect(reaper.provisioner[0]["local-exec"].environment.KONG_CDKTF_REAP_PREVIOUS).toBe("${self.triggers_replace.plugins}");
+    const environment = reaper.provisioner[0]["local-exec"].environment;
+    expect(JSON.parse(reaper.triggers_replace.plugins_0)).toEqual([
+      ["payments/a", a.pluginId, "w", "${terraform_data.a_identity_25356A40.id}"],
+      ["payments/b", b.pluginId, "", "${terraform_data.b_identity_E410B46D.id}"],
+    ]);
+    expect(JSON.parse(environment.KONG_CDKTF_REAP_CURRENT_0)).toEqual([
+      ["payments/a", a.pluginId, "w"],
+      ["payments/b", b.pluginId, ""],
+    ]);
+    expect(environment.KONG_CDKTF_REAP_PREVIOUS_0).toBe('${lookup(self.triggers_replace, "plugins_0", "")}');
+    // a reaper written by 0.1 kept one list under "plugins"
+    expect(environment.KONG_CDKTF_REAP_PREVIOUS).toBe('${lookup(self.triggers_replace, "plugins", "")}');
+    expect(environment.KONG_CDKTF_SERVER_URL).toBe("http://localhost:8001");
   });
 
   it("synthesizes the same bytes twice, with no absolute path, timestamp or admin token", () => {

@@ -2,6 +2,7 @@
  * Faults: a real `terraform apply` of many PluginSessions against an emulator that fails 30% of the
  * requests at random converges, and so do a config change of all of them and `terraform destroy`.
  */
+import { OWNER_TAG_PREFIX } from "../../src/runtime/ownership.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginSession, type PluginSessionProps } from "../../src/index.js";
 import { KongEmulator, type KongPluginEntity } from "../../src/testing/index.js";
@@ -105,7 +106,8 @@ describe.skipIf(!TERRAFORM_VERSION)(`${PLUGINS} plugins through terraform ${TERR
     expectExit(applied, 0, "apply under faults");
     expectExit(await stack.plan(), 0, "plan after apply under faults");
     const plugins = expectPlugins((i) => ({ cookie_name: `sid-${i}`, rolling_timeout: 1000 + i }));
-    expect(plugins.every((p) => p.tags?.length === 1)).toBe(true);
+    // the user's one tag, and the owner tag of this stack, once
+    expect(plugins.every((p) => p.tags?.length === 2 && p.tags[1]!.startsWith(OWNER_TAG_PREFIX))).toBe(true);
     expect(stats.faults).toBeGreaterThan(0);
     expect(stats.retries).toBeGreaterThan(0);
     phases.push({ name: "apply (create)", stats, ms: applied.durationMs });

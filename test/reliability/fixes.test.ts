@@ -13,11 +13,13 @@ const messages = (body: Record<string, unknown>) => validateKongPayload({ name: 
 const kong = (body: Record<string, unknown>) => validateSessionPlugin({ name: "session", ...body }, KONG)?.message;
 
 describe("found by the differential test", () => {
-  it("condition: Kong counts bytes, so 1,024 characters of non-ASCII are too long", () => {
-    expect(messages({ condition: "é".repeat(512) })).toEqual([]);
-    expect(kong({ condition: "é".repeat(512) })).toBeUndefined();
-    expect(messages({ condition: "é".repeat(513) })).toEqual(["condition: length must be at most 1024"]);
-    expect(kong({ condition: "é".repeat(513) })).toBe("schema violation (condition: length must be at most 1024)");
+  it("condition: counted in characters, as Enterprise's schema (maxLength) and the official provider (UTF8LengthAtMost) count them", () => {
+    for (const char of ["é", "🍪"]) {
+      expect(messages({ condition: char.repeat(1024) })).toEqual([]);
+      expect(kong({ condition: char.repeat(1024) })).toBeUndefined();
+      expect(messages({ condition: char.repeat(1025) })).toEqual(["condition: length must be at most 1024 characters"]);
+      expect(kong({ condition: char.repeat(1025) })).toBe("schema violation (condition: length must be at most 1024)");
+    }
   });
 
   it("created_at: Kong's timestamp rule wants more than 0", () => {
@@ -48,8 +50,8 @@ describe("found by the differential test at full size", () => {
       const result = validateAttributes(props as never);
       expect(result.success, JSON.stringify(props)).toBe(false);
     }
-    // an empty list field still means "unset", as Kong takes it
-    expect(validateAttributes({ tags: [], config: { logoutMethods: [] } }).payload).toEqual({ name: "session" });
+    // an empty list is a value in Kong (defaults fill only missing fields): it is sent as []
+    expect(validateAttributes({ tags: [], config: { logoutMethods: [] } }).payload).toEqual({ name: "session", tags: [], config: { logout_methods: [] } });
   });
 });
 

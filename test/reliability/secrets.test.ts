@@ -72,19 +72,16 @@ describe("synthesized JSON", () => {
     count("synth");
   });
 
-  it("holds a literal secret only inside the plugin's payload, where the user put it, and warns", () => {
+  it("holds a literal secret only in the apply provisioner's environment, encoded and sensitive, and warns", () => {
     const { json, warnings } = synth((stack) => new PluginSession(stack, "session", { route: { id: ROUTE }, config: { secret: SECRET } }));
-    expectNoLeak("synthesized JSON", json, [TOKEN, LIVE_SECRET, NODE_SECRET]);
-    const parsed = JSON.parse(json) as { resource: { terraform_data: Record<string, { triggers_replace?: Record<string, string> }> } };
-    const holders = Object.entries(parsed.resource.terraform_data).flatMap(([id, r]) =>
-      Object.entries(r.triggers_replace ?? {})
-        .filter(([, v]) => v.includes(JSON.stringify(SECRET).slice(1, -1)))
-        .map(([k]) => `${id}.${k}`),
-    );
-    expect(holders).toHaveLength(1);
-    expect(holders[0]).toMatch(/^session_config_[0-9A-F]+\.request$/);
-    // exactly one occurrence in the whole file: the payload
-    expect(json.split(JSON.stringify(JSON.stringify(SECRET).slice(1, -1)).slice(1, -1)).length - 1).toBe(1);
+    // not in clear anywhere: neither in the triggers (Terraform prints and logs them) nor elsewhere
+    expectNoLeak("synthesized JSON", json);
+    const encoded = Buffer.from(SECRET, "utf8").toString("base64");
+    const parsed = JSON.parse(json) as { resource: { terraform_data: Record<string, any> } };
+    const holders = Object.entries(parsed.resource.terraform_data).filter(([, r]) => JSON.stringify(r).includes(encoded));
+    expect(holders.map(([id]) => id)).toEqual([expect.stringMatching(/^session_config_[0-9A-F]+$/)]);
+    expect(holders[0]![1].provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe(`\${sensitive("${encoded}")}`);
+    expect(json.split(encoded).length - 1).toBe(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("sensitive TerraformVariable or a Kong vault reference");
     expectNoLeak("the warning", warnings[0]!);
@@ -174,7 +171,7 @@ describe("the program's output, on success and on every failure path", () => {
       ok: true,
       setup: live,
       action: "reap",
-      env: () => ({ [ENV.reapPrevious]: JSON.stringify([{ id: ID, workspace: "", serverUrl: kong.url }]), [ENV.reapCurrent]: "[]", [ENV.connection]: JSON.stringify(connection), [ENV.adminToken]: TOKEN }),
+      env: () => ({ [ENV.reapPrevious]: JSON.stringify([{ id: ID, workspace: "", serverUrl: kong.url }]), [`${ENV.reapCurrent}_0`]: "[]", [ENV.connection]: JSON.stringify(connection), [ENV.adminToken]: TOKEN }),
     },
     { name: "401, wrong token", ok: false, expect: /KONG_UNAUTHORIZED/, env: () => applyEnv({ pluginId: ID, serverUrl: kong.url, payload: withSecret, connection, token: WRONG_TOKEN }) },
     { name: "401, no token", ok: false, expect: /KONG_UNAUTHORIZED/, env: () => applyEnv({ pluginId: ID, serverUrl: kong.url, payload: withSecret, connection }) },

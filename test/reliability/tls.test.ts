@@ -87,12 +87,12 @@ describe.skipIf(skip !== undefined)("https with a self-signed certificate, throu
     const { stack, applied, output } = await applyWith("insecure", { insecureSkipVerify: true });
     expectExit(applied, 0, "apply with insecureSkipVerify");
     expect(kong.plugins().find((p) => p.instance_name === "insecure")).toBeDefined();
-    const warnings = output.match(/\(local-exec\): kong: warning: certificate verification is off for https:\/\/127\.0\.0\.1:\d+ \(insecureSkipTlsVerify\): use it only for tests/g) ?? [];
+    const warnings = output.match(/\(local-exec\): kong: warning: certificate verification is off for https:\/\/127\.0\.0\.1:\d+ \(tls\.insecureSkipVerify\): use it only for tests/g) ?? [];
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     const destroyed = expectExit(await stack.destroy(), 0, "destroy with insecureSkipVerify");
     expect(destroyed.stdout + destroyed.stderr).toMatch(/kong: warning: certificate verification is off/);
     expect(output + destroyed.stdout + destroyed.stderr).not.toContain(TOKEN);
-    rows.push({ tried: "the same with `tls: { insecureSkipVerify: true }`", times: "1 apply + destroy", held: `exit 0 (${seconds(applied.durationMs)}); plugin written; \`kong: warning: certificate verification is off for https://127.0.0.1:<port> (insecureSkipTlsVerify): use it only for tests\` printed by the apply and by the destroy` });
+    rows.push({ tried: "the same with `tls: { insecureSkipVerify: true }`", times: "1 apply + destroy", held: `exit 0 (${seconds(applied.durationMs)}); plugin written; \`kong: warning: certificate verification is off for https://127.0.0.1:<port> (tls.insecureSkipVerify): use it only for tests\` printed by the apply and by the destroy` });
     record({ id: "secrets-tls", rows });
   });
 });

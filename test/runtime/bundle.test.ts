@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ENV, REQUEST_VERSION } from "../../src/runtime/contract.js";
-import { ID, SECRET, TOKEN } from "./helpers.js";
+import { ID, OWNER, SECRET, TOKEN } from "./helpers.js";
 
 let dir: string;
 let program: string;
@@ -83,6 +83,7 @@ test("applies, re-applies and deletes a plugin, exiting 0", async () => {
     version: REQUEST_VERSION,
     pluginId: ID,
     serverUrl,
+    owner: OWNER,
     payload: { name: "session", config: { cookie_name: "sid", secret: SECRET } },
   });
   const apply = { [ENV.adminToken]: TOKEN, [ENV.request]: request, KONG_CDKTF_DEBUG: "1" };
@@ -99,7 +100,7 @@ test("applies, re-applies and deletes a plugin, exiting 0", async () => {
   expect(again.stdout).toMatch(/ unchanged \(default workspace\) in \d+ ms\n$/);
   expect(again.stderr).toBe("");
 
-  const deleted = await runProgram(["delete"], { [ENV.adminToken]: TOKEN, [ENV.pluginId]: ID, [ENV.serverUrl]: serverUrl });
+  const deleted = await runProgram(["delete"], { [ENV.adminToken]: TOKEN, [ENV.pluginId]: ID, [ENV.serverUrl]: serverUrl, [ENV.owner]: OWNER });
   expect(deleted.code).toBe(0);
   expect(deleted.stdout).toMatch(/^kong: deleted session plugin /);
   expect(plugins.has(ID)).toBe(false);

@@ -46,7 +46,11 @@ describe("retries", () => {
       [3, 200, String(status)],
       [4, 400, String(status)],
     ]);
-    expect(formatRetry(retries[1]!)).toBe(`retrying GET ${path} after ${status} (attempt 3 of 6, waiting 200 ms)`);
+    // only the deadline bounds the retries: the line says how long is left
+    const left = Math.ceil(retries[1]!.remainingMs! / 1000);
+    expect(left).toBeGreaterThan(55);
+    expect(formatRetry(retries[1]!)).toBe(`retrying GET ${path} after ${status} (attempt 3, waiting 200 ms, ${left} s left before the deadline)`);
+    expect(formatRetry({ ...retries[1]!, maxAttempts: 6 })).toBe(`retrying GET ${path} after ${status} (attempt 3 of 6, waiting 200 ms)`);
   });
 
   test("retries on 429, waiting the seconds of Retry-After", async () => {
@@ -57,7 +61,7 @@ describe("retries", () => {
 
     await expect(settle(client.putPlugin(undefined, ID, { name: "session" }))).resolves.toMatchObject({ id: ID });
 
-    expect(retries).toEqual([{ method: "PUT", path, attempt: 2, maxAttempts: 6, delayMs: 3000, reason: "429" }]);
+    expect(retries).toEqual([{ method: "PUT", path, attempt: 2, delayMs: 3000, reason: "429", remainingMs: expect.any(Number) }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
   });
 
@@ -158,7 +162,7 @@ describe("timeouts and the deadline", () => {
   test("retries after a timeout", async () => {
     kong.intercept({ path, method: "GET" }).reply(200, livePlugin(), JSON_HEADERS).delay(60_000);
     kong.intercept({ path, method: "GET" }).reply(200, livePlugin(), JSON_HEADERS);
-    const { client, retries } = clientOn(agent, { requestTimeoutMs: 2000 });
+    const { client, retries } = clientOn(agent, { requestTimeoutMs: 2000, maxRetries: 5 });
 
     await expect(settle(client.getPlugin(undefined, ID))).resolves.toMatchObject({ id: ID });
     expect(retries.map((r) => r.reason)).toEqual(["timeout"]);

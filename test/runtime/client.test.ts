@@ -178,7 +178,7 @@ describe("options", () => {
     new KongAdminClient({ serverUrl: "https://kong.test:8444", insecureSkipTlsVerify: true, onWarning: (m) => warnings.push(m) });
     expect(warnings).toMatchInlineSnapshot(`
       [
-        "certificate verification is off for https://kong.test:8444 (insecureSkipTlsVerify): use it only for tests",
+        "certificate verification is off for https://kong.test:8444 (tls.insecureSkipVerify): use it only for tests",
       ]
     `);
   });

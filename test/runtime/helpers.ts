@@ -15,6 +15,10 @@ export const LIVE_SECRET = "LiveK0ngGeneratedSecret0123456789abcdefABCD";
 export const ID = "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c";
 export const OTHER_ID = "0d9e8f7a-1b2c-4d3e-8f4a-5b6c7d8e9f01";
 export const ROUTE_ID = "3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c";
+/** The owner token of the stack under test (its identity resource's id). */
+export const OWNER = "1c6020e1-0421-636d-94aa-ce59c890c46a";
+/** The tag a plugin this stack wrote carries. */
+export const OWNER_TAG = `cdktf-kong-gateway:owner=${OWNER}`;
 
 /** Reply options of a JSON answer. */
 export const JSON_HEADERS = { headers: { "content-type": "application/json; charset=utf-8" } };
@@ -72,7 +76,7 @@ export function livePlugin(overrides: Record<string, unknown> = {}, config: Reco
 /** The environment of an `apply`. */
 export function applyEnv(
   payload: Record<string, unknown>,
-  options: { workspace?: string; extra?: Record<string, string>; connection?: Record<string, unknown> } = {},
+  options: { workspace?: string; extra?: Record<string, string>; connection?: Record<string, unknown>; owner?: string; adopt?: boolean } = {},
 ): Record<string, string> {
   return {
     [ENV.adminToken]: TOKEN,
@@ -82,6 +86,8 @@ export function applyEnv(
       serverUrl: SERVER,
       ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
       path: "app/stack/session",
+      owner: options.owner ?? OWNER,
+      ...(options.adopt ? { adopt: true } : {}),
       payload: { name: "session", ...payload },
     }),
     ...(options.connection ? { [ENV.connection]: JSON.stringify(options.connection) } : {}),

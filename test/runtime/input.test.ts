@@ -53,12 +53,12 @@ describe("readConnection", () => {
 
 describe("readReapInput", () => {
   test("treats unset lists as empty", () => {
-    expect(readReapInput({})).toEqual({ previous: [], current: [] });
+    expect(readReapInput({})).toEqual({ previous: [], current: [], serverUrl: undefined, legacyServerUrls: new Map() });
   });
 
   test("fails when the server URL of an entry is not http(s), hiding user info", () => {
     const previous = JSON.stringify([{ id: "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c", workspace: "", serverUrl: "ftp://u:pw@x" }]);
-    expect(() => readReapInput({ KONG_CDKTF_REAP_PREVIOUS: previous })).toThrowErrorMatchingInlineSnapshot(`[KongRequestError: invalid KONG_CDKTF_REAP_PREVIOUS: item 0: the server URL must be an http or https URL, got "ftp://x"]`);
+    expect(() => readReapInput({ KONG_CDKTF_REAP_PREVIOUS: previous })).toThrowErrorMatchingInlineSnapshot(`[KongRequestError: invalid KONG_CDKTF_REAP_PREVIOUS: item 0: the server URL "ftp://<redacted>@x" is invalid: expected an http:// or https:// URL]`);
   });
 });
 

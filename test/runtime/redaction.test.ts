@@ -119,8 +119,9 @@ const scenarios: Scenario[] = [
     name: "a missing workspace, Kong echoing everything",
     env: applyEnv(withSecret(), { workspace: "team-payments", extra: debug }),
     mock: () => {
-      kong.intercept({ path: `/team-payments${path}`, method: "GET" }).reply(404, { message: echo }, JSON_HEADERS);
-      kong.intercept({ path: `/team-payments${path}`, method: "PUT" }).reply(404, { message: echo }, JSON_HEADERS);
+      // Kong's own 404 (only that means "absent"), with the secrets in a field debug output prints
+      kong.intercept({ path: `/team-payments${path}`, method: "GET" }).reply(404, { message: "Not found", detail: echo }, JSON_HEADERS);
+      kong.intercept({ path: `/team-payments${path}`, method: "PUT" }).reply(404, { message: "Not found", detail: echo }, JSON_HEADERS);
       kong.intercept({ path: "/", method: "GET" }).reply(200, { version: "3.9.1", edition: "community", tagline: echo }, JSON_HEADERS);
     },
     code: 1,
@@ -222,7 +223,7 @@ const scenarios: Scenario[] = [
   {
     name: "a reap failing with everything echoed",
     argv: ["reap"],
-    env: { [ENV.reapPrevious]: JSON.stringify([{ id: ID, workspace: "", serverUrl: SERVER }]), [ENV.reapCurrent]: "[]", ...debug },
+    env: { [ENV.reapPrevious]: JSON.stringify([{ id: ID, workspace: "", serverUrl: SERVER }]), [`${ENV.reapCurrent}_0`]: "[]", ...debug },
     mock: () => kong.intercept({ path, method: "GET" }).reply(401, { message: `token ${TOKEN}` }, JSON_HEADERS),
     code: 1,
   },

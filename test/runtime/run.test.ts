@@ -6,6 +6,8 @@ import {
   JSON_HEADERS,
   LIVE_SECRET,
   OTHER_ID,
+  OWNER,
+  OWNER_TAG,
   ROUTE_ID,
   SECRET,
   SERVER,
@@ -44,7 +46,7 @@ describe("apply", () => {
     const out = await runOn(agent, ["apply"], applyEnv({ config: { cookie_name: "sid" } }));
 
     expect(out.code).toBe(0);
-    expect(sent).toEqual({ name: "session", config: { cookie_name: "sid" } });
+    expect(sent).toEqual({ name: "session", config: { cookie_name: "sid" }, tags: [OWNER_TAG] });
     expect(stableTimes(out.stdout)).toBe(`kong: created session plugin ${ID} (default workspace) in N ms\n`);
     expect(out.stderr).toBe("");
   });
@@ -69,6 +71,7 @@ describe("apply", () => {
       name: "session",
       created_at: 1700000000,
       config: { cookie_name: "sid", rolling_timeout: 7200, secret: LIVE_SECRET },
+      tags: [OWNER_TAG],
     });
     expect(stableTimes(out.stdout)).toBe(
       `kong: updated session plugin ${ID} in workspace team-payments (cookie_name, rolling_timeout) in N ms\n`,
@@ -136,6 +139,7 @@ describe("apply", () => {
       name: "session",
       route: { id: ROUTE_ID },
       config: { secret: SECRET, rolling_timeout: 7200, logout_methods: ["POST"] },
+      tags: [OWNER_TAG],
     });
   });
 
@@ -194,13 +198,13 @@ describe("apply", () => {
   });
 
   test("fails when the request has another version", async () => {
-    const env = { [ENV.request]: JSON.stringify({ version: 2, pluginId: ID, serverUrl: SERVER, payload: { name: "session" } }) };
+    const env = { [ENV.request]: JSON.stringify({ version: 1, pluginId: ID, serverUrl: SERVER, payload: { name: "session" } }) };
 
     const out = await runOn(agent, ["apply"], env);
 
     expect(out.code).toBe(1);
     expect(out.stderr).toMatchInlineSnapshot(`
-      "kong: error KONG_INVALID_REQUEST: invalid KONG_CDKTF_REQUEST: request version 2, but this program reads version 1: synthesize the stack again with the installed cdktf-kong-gateway
+      "kong: error KONG_INVALID_REQUEST: invalid KONG_CDKTF_REQUEST: request version 1, but this program reads version 2: synthesize the stack again with the installed cdktf-kong-gateway
       "
     `);
   });
@@ -318,10 +322,13 @@ describe("reap", () => {
   const THIRD_ID = "11111111-2222-4333-8444-555555555555";
   const OTHER_SERVER = "https://kong-eu.test:8444";
 
-  const reapEnv = (previous: unknown[], current: string[]) => ({
+  /** A reaper of 0.1 left `previous` in the state; `current` are the ids the code declares now, with their workspace. */
+  const reapEnv = (previous: Array<{ id: string; workspace: string; serverUrl: string }>, current: string[]) => ({
     [ENV.adminToken]: TOKEN,
     [ENV.reapPrevious]: JSON.stringify(previous),
-    [ENV.reapCurrent]: JSON.stringify(current),
+    [`${ENV.reapCurrent}_0`]: JSON.stringify(
+      current.map((id) => [`stack/${id}`, id, previous.find((entry) => entry.id === id)?.workspace ?? ""]),
+    ),
   });
 
   test("deletes only the plugins removed from the code, each at its own server and workspace", async () => {
@@ -425,7 +432,9 @@ describe("the command line", () => {
 
     expect(out.code).toBe(0);
     expect(out.stderr).toContain(`kong: debug: GET ${SERVER}/plugins/${ID}\n`);
-    expect(out.stderr).toContain(`kong: debug: PUT ${SERVER}/plugins/${ID} {"name":"session","config":{"secret":"<redacted>"},"created_at":1700000000}`);
+    expect(out.stderr).toContain(
+      `kong: debug: PUT ${SERVER}/plugins/${ID} {"name":"session","tags":["${OWNER_TAG}"],"config":{"secret":"<redacted>"},"created_at":1700000000}`,
+    );
     expect(out.stderr).not.toContain(LIVE_SECRET);
   });
 });

@@ -44,7 +44,7 @@ describe("formatValidationIssues", () => {
         - instanceName (Kong: instance_name): the only accepted ascii characters are alphanumerics or ., -, _, and ~, got "my session"
         - protocols[1]: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss, got "htps" (did you mean "https"?)
         - tags[0]: expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences, got "team/a"
-        - condition: length must be at most 1024, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...
+        - condition: length must be at most 1024 characters, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...
         - config.idlingTimeout (Kong: config.idling_timeout): expected a number, got NaN
         - config.logoutMethods[1] (Kong: config.logout_methods[1]): expected one of: GET, POST, DELETE, got "get" (did you mean "GET"?)
         - config.remember: expected a boolean, got "yes"

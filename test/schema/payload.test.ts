@@ -114,7 +114,7 @@ describe("the Kong body", () => {
     ).toEqual({ name: "session", config: { remember: false, idling_timeout: 0 } });
   });
 
-  it("leaves out empty lists, and records left empty by them", () => {
+  it("keeps empty lists: in Kong [] is a value, and only a missing field takes the default", () => {
     expect(
       payloadOf({
         tags: [],
@@ -123,7 +123,14 @@ describe("the Kong body", () => {
         ordering: { after: { access: [] }, before: {} },
         config: { logoutMethods: [], requestHeaders: [], responseHeaders: [], bind: [] },
       }),
-    ).toEqual({ name: "session" });
+    ).toEqual({
+      name: "session",
+      tags: [],
+      protocols: [],
+      partials: [],
+      ordering: { after: { access: [] } },
+      config: { logout_methods: [], request_headers: [], response_headers: [], bind: [] },
+    });
   });
 
   it("leaves out an empty config, so Kong fills in every default", () => {

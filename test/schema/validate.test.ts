@@ -239,10 +239,35 @@ describe("tags (Kong's validate_tag: printable ascii, space included, except `,`
 });
 
 describe("other strings", () => {
-  it("condition: 1024 characters pass, 1025 fail", () => {
+  it("condition: 1024 characters pass, 1025 fail, counted as the official provider counts them (not bytes)", () => {
     expect(problems({ condition: "x".repeat(1024) })).toEqual([]);
     expect(problems({ condition: "x".repeat(1025) })).toEqual([
-      { at: "condition", kong: "condition", code: "invalid_value", message: "length must be at most 1024" },
+      { at: "condition", kong: "condition", code: "invalid_value", message: "length must be at most 1024 characters" },
+    ]);
+    // 1024 characters of 2, 3 and 4 bytes (🍪 is two UTF-16 units, one character)
+    for (const char of ["é", "日", "🍪"]) expect(problems({ condition: char.repeat(1024) })).toEqual([]);
+    expect(problems({ condition: "🍪".repeat(1025) })[0]?.message).toBe("length must be at most 1024 characters");
+  });
+
+  it("fails when a workspace is . or .., or one of Kong's reserved names", () => {
+    expect(problems({ workspace: ".." })).toEqual([
+      { at: "workspace", kong: "workspace", code: "invalid_value", message: 'must not be "." or "..": the workspace is a segment of every Admin API path' },
+    ]);
+    expect(problems({ workspace: "." })[0]?.message).toContain('must not be "." or ".."');
+    for (const reserved of ["services", "routes", "plugins", "workspaces", "consumers", "ca_certificates"]) {
+      expect(problems({ workspace: reserved })[0]?.message).toMatch(/^must not be one of: workspaces, consumers, .*filter_chains \(Kong's core entity names\)$/);
+    }
+    expect(problems({ workspace: "services-team" })).toEqual([]);
+  });
+
+  it("fails when a tag takes the owner tag's prefix, which marks the stack that owns the plugin", () => {
+    expect(problems({ tags: ["cdktf-kong-gateway:owner=x"] })).toEqual([
+      {
+        at: "tags[0]",
+        kong: "tags[0]",
+        code: "invalid_value",
+        message: 'must not start with "cdktf-kong-gateway:owner=": that tag marks the stack that owns the plugin, and the library writes it',
+      },
     ]);
   });
 

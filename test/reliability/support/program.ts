@@ -49,7 +49,11 @@ export function runProgram(action: RuntimeAction | string, env: Record<string, s
   });
 }
 
+/** The owner token of the reliability tests' plugins. */
+export const RELIABILITY_OWNER = "7d3c2b1a-0f9e-4d8c-b7a6-958473625140";
+
 export interface ApplyInput {
+  readonly owner?: string;
   readonly pluginId: string;
   readonly serverUrl: string;
   readonly payload: Record<string, unknown>;
@@ -68,6 +72,7 @@ export function applyEnv(input: ApplyInput): Record<string, string> {
       workspace: input.workspace ?? "",
       serverUrl: input.serverUrl,
       path: "reliability/session",
+      owner: input.owner ?? RELIABILITY_OWNER,
       payload: { name: "session", ...input.payload },
     }),
     ...common(input),
@@ -80,6 +85,7 @@ export function deleteEnv(input: Omit<ApplyInput, "payload">): Record<string, st
     [ENV.pluginId]: input.pluginId,
     [ENV.workspace]: input.workspace ?? "",
     [ENV.serverUrl]: input.serverUrl,
+    [ENV.owner]: input.owner ?? RELIABILITY_OWNER,
     ...common(input),
   };
 }

@@ -53,6 +53,11 @@ export class PluginSession extends Construct {
   readonly identityResource: DataResource | NullResource;
   /** The resource whose creation writes the plugin; replaced on every configuration change. */
   readonly configResource: DataResource | NullResource;
+  /**
+   * Only when the id or workspace is a reference: the resource replaced when its resolved value
+   * changes, whose destroy deletes the plugin at the previous id and workspace.
+   */
+  readonly referencedIdentityResource?: DataResource | NullResource;
 
   constructor(scope: Construct, id: string, props: PluginSessionProps = {}) {
     super(scope, id);
@@ -91,6 +96,24 @@ export class PluginSession extends Construct {
       ],
     });
     const owner = this.identityResource.id;
+
+    // A referenced id or workspace is known only at apply: the reaper cannot tell when it changes.
+    // This resource holds its resolved value and is replaced when it changes; its destroy-time
+    // provisioner then deletes the plugin at the previous id and workspace, before the new one is written.
+    if (isUnresolved(identity.plugin_id) || isUnresolved(identity.workspace)) {
+      this.referencedIdentityResource = customResource(this, "referenced-identity", backend, {
+        triggers: { plugin_id: identity.plugin_id!, workspace: identity.workspace!, owner },
+        ...(isUnresolved(identity.server_url) ? { input: { server_url: identity.server_url! } } : {}),
+        provisioners: [
+          this.provider.provisioner("delete", "destroy", {
+            [ENV.pluginId]: selfTrigger(backend, "plugin_id"),
+            [ENV.workspace]: selfTrigger(backend, "workspace"),
+            [ENV.serverUrl]: atDestroy("server_url", identity.server_url!),
+            [ENV.owner]: selfTrigger(backend, "owner"),
+          }),
+        ],
+      });
+    }
 
     // the secret travels in the provisioner's environment only: Terraform logs the state's triggers
     const { secret, payload: body } = withoutSecret(result.payload);
@@ -132,7 +155,7 @@ export class PluginSession extends Construct {
     this.configResource = customResource(this, "config", backend, {
       triggers,
       provisioners: [this.provider.provisioner("apply", "create", environment)],
-      dependsOn: [this.identityResource, this.provider.reaper],
+      dependsOn: [this.identityResource, ...(this.referencedIdentityResource ? [this.referencedIdentityResource] : []), this.provider.reaper],
     });
 
     const registered = this.provider.registerPlugin({
@@ -147,7 +170,7 @@ export class PluginSession extends Construct {
   private warnAboutSecret(secret: unknown, subject: string): void {
     if (typeof secret !== "string" || isUnresolved(secret) || isVaultReference(secret)) return;
     Annotations.of(this).addWarning(
-      `config.secret of ${subject} is a literal string: it is written into the synthesized JSON and Terraform state (never into plans, logs or the triggers); pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead`,
+      `config.secret of ${subject} is a literal string: it is written into the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs) and lives in your code; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead`,
     );
     if ([...secret].length < WHOLE_WORD_BELOW) {
       Annotations.of(this).addWarning(
@@ -233,9 +256,14 @@ function withoutSecret(payload: Record<string, unknown>): { secret?: string; pay
   return { secret, payload: { ...payload, config: { ...config, secret: placeholder } } };
 }
 
-/** A digest that changes with the secret and tells nothing of it (salted with the plugin id). */
+/**
+ * A digest that changes with the secret (salted with the plugin id), itself sensitive: plans show
+ * `(sensitive value)`, so not even a guess at a weak secret can be checked against it.
+ */
 function secretDigest(pluginId: string, secret: string): string {
-  if (!isUnresolved(secret) && !isUnresolved(pluginId)) return createHash("sha256").update(`${pluginId}:${secret}`, "utf8").digest("hex");
+  if (!isUnresolved(secret) && !isUnresolved(pluginId)) {
+    return `\${sensitive("${createHash("sha256").update(`${pluginId}:${secret}`, "utf8").digest("hex")}")}`;
+  }
   return Fn.sha256(`${pluginId}:${secret}`);
 }
 

@@ -1,12 +1,16 @@
 /**
  * A live session plugin as TypeScript: `new PluginSession(this, "<id>", { … })` with the plugin's id and
- * every attribute that differs from Kong's default, in camelCase props. The secret is never printed:
- * only a vault reference (`{vault://…}`), which Kong stores as it is, appears as a value.
+ * every attribute that differs from Kong's default, in camelCase props, so that adopting the plugin
+ * changes nothing in it. A live `[]` is printed as `[]` (the construct sends it, and Kong stores it, as
+ * it is; left out, Kong would fill in the default); an unset (null) field is not printed. The owner
+ * tag is the library's: only the user's tags are printed. The secret is never printed: only a vault
+ * reference (`{vault://…}`), which Kong stores as it is, appears as a value.
  */
 import type { KongPlugin } from "../runtime/client.js";
 import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS } from "../schema/fields.js";
 import { formatIssue, validateAttributes } from "../schema/index.js";
-import { isKongDefault, isNothing, isRecord, isVaultReference } from "./plugin-values.js";
+import { userTags } from "../runtime/ownership.js";
+import { isKongDefault, isRecord, isUnset, isVaultReference } from "./plugin-values.js";
 
 /** The code of one plugin and what a person should know about it. */
 export interface GeneratedSession {
@@ -20,7 +24,7 @@ export interface GeneratedSession {
 /** Top-level fields that are never emitted: set by Kong on every write. */
 const TIMESTAMPS = new Set(["created_at", "updated_at"]);
 /** Top-level fields handled one by one below. */
-const HANDLED = new Set(["id", "name", "config", "route", "service", "ordering", "partials", "consumer", "consumer_group", ...TIMESTAMPS]);
+const HANDLED = new Set(["id", "name", "config", "route", "service", "ordering", "partials", "tags", "consumer", "consumer_group", ...TIMESTAMPS]);
 
 const SECRET_COMMENT =
   "was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference";
@@ -63,34 +67,38 @@ export function propsFromPlugin(
       }
       continue;
     }
-    if (isNothing(value) || isKongDefault(field, value)) continue;
+    if (isUnset(value) || isKongDefault(field, value)) continue;
     config[field.prop] = value;
   }
   const known = new Set(CONFIG_FIELDS.map((f) => f.kong));
   for (const [name, value] of Object.entries(liveConfig)) {
-    if (!known.has(name) && !isNothing(value)) leftOut.push(`config.${name}`);
+    if (!known.has(name) && !isUnset(value)) leftOut.push(`config.${name}`);
   }
   if (Object.keys(config).length > 0 || secret === "hidden") props.config = config;
 
   for (const field of PLUGIN_FIELDS) {
     if (HANDLED.has(field.kong) || field.kong === "instance_name") continue;
     const value = plugin[field.kong];
-    if (isNothing(value) || isKongDefault(field, value)) continue;
+    if (isUnset(value) || isKongDefault(field, value)) continue;
     props[field.prop] = value;
   }
+  // every write sends the user's tags and the owner tag: no tags, `[]` and the owner tag alone all
+  // write the same, so only the user's own tags are printed
+  const tags = userTags(plugin.tags);
+  if (Array.isArray(tags) && tags.length > 0) props.tags = tags;
 
   const ordering = compactRecord(plugin.ordering, ["after", "before"], RECORD_FIELDS["ordering.after"]!.map((f) => f.kong));
   if (ordering) props.ordering = ordering;
-  if (Array.isArray(plugin.partials) && plugin.partials.length > 0) {
+  if (Array.isArray(plugin.partials)) {
     const keys = RECORD_FIELDS.partials!.map((f) => f.kong);
     props.partials = plugin.partials.map((item) =>
-      Object.fromEntries(keys.filter((k) => isRecord(item) && !isNothing(item[k])).map((k) => [k, (item as Record<string, unknown>)[k]])),
+      Object.fromEntries(keys.filter((k) => isRecord(item) && !isUnset(item[k])).map((k) => [k, (item as Record<string, unknown>)[k]])),
     );
   }
 
   const knownTop = new Set([...HANDLED, ...PLUGIN_FIELDS.map((f) => f.kong)]);
   for (const [name, value] of Object.entries(plugin)) {
-    if ((!knownTop.has(name) || name === "consumer" || name === "consumer_group") && !isNothing(value)) leftOut.push(name);
+    if ((!knownTop.has(name) || name === "consumer" || name === "consumer_group") && !isUnset(value)) leftOut.push(name);
   }
   return { props, secret, leftOut };
 }
@@ -122,14 +130,14 @@ export function generateSession(
   return { constructId, code: lines.join("\n") + "\n", warnings };
 }
 
-/** A record of phases with lists (`ordering`), without its nothings; undefined when empty. */
+/** A record of phases with lists (`ordering`), without its unset fields (`[]` kept); undefined when empty. */
 function compactRecord(value: unknown, phases: readonly string[], keys: readonly string[]): Record<string, unknown> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, unknown> = {};
   for (const phase of phases) {
     const inner = value[phase];
     if (!isRecord(inner)) continue;
-    const kept = Object.fromEntries(keys.filter((k) => !isNothing(inner[k])).map((k) => [k, inner[k]]));
+    const kept = Object.fromEntries(keys.filter((k) => !isUnset(inner[k])).map((k) => [k, inner[k]]));
     if (Object.keys(kept).length > 0) out[phase] = kept;
   }
   return Object.keys(out).length > 0 ? out : undefined;

@@ -2,7 +2,8 @@
  * Field-level comparison of a desired session plugin (the Kong body a stack sends) with the live one.
  *
  * The desired body has Kong's defaults filled in first: a field the code leaves unset means Kong's
- * default, so a hand change of a defaulted field shows. Timestamps and the id are not compared; the
+ * default, so a hand change of a defaulted field shows. An empty list is a value: `[]` and null (unset)
+ * differ, as they do in Kong. Timestamps and the id are not compared; the
  * secret is compared only when the desired body holds a literal one, and is never printed; values
  * known only at apply (`{"$ref": …}` placeholders) are listed, not compared.
  */

@@ -20,8 +20,9 @@ printed as it is). Construct ids are the instance name, else session_<first 8 ch
 
 The import id is the one of the official resource kong-gateway_plugin_session, a JSON object:
   ${IMPORT_ID_EXAMPLE}
-"id" may also be the plugin's instance_name; leave out "workspace" for open-source Kong (or for
-the default workspace of Kong Enterprise).
+Keys match in any letter case ({"ID": ..., "Workspace": ...}), as the official provider reads them;
+unknown keys are refused. "id" may also be the plugin's instance_name; leave out "workspace" for
+open-source Kong (or for the default workspace of Kong Enterprise).
 
 options:
   --all                   every session plugin (all pages)

@@ -1,6 +1,15 @@
 /**
- * The import id of `kong-gateway_plugin_session`: the JSON string `{"id": "<uuid>", "workspace": "<name>"}`,
- * read as strictly as the official provider reads it, with messages that say what to write instead.
+ * The import id of `kong-gateway_plugin_session`: the JSON string `{"id": "<uuid>", "workspace": "<name>"}`.
+ *
+ * The official provider (terraform-provider-kong-gateway 1.1.0, `ImportState` of
+ * pluginsession_resource.go) decodes it with Go's encoding/json into a struct tagged `json:"id"` and
+ * `json:"workspace"`, with `DisallowUnknownFields()`, then requires both keys to be non-empty. Read
+ * here the same way: keys match in any letter case (`{"ID": …, "Workspace": …}`), unknown keys are
+ * refused. Two differences, each with a message that says what to write: `workspace` may be left out
+ * (open-source Kong has no workspaces), and a key given twice in different letter cases
+ * (`{"id": …, "ID": …}`) is refused where Go takes the last one (JSON.parse cannot tell which came
+ * last when a spelling repeats, and such an id is a mistake anyway). The same spelling twice takes
+ * the last value, as in Go. `id` may also be the plugin's `instance_name`.
  */
 import { closest } from "../schema/suggest.js";
 import { UUID_PATTERN } from "../schema/plugin-schema.js";
@@ -17,6 +26,7 @@ export interface ImportId {
 }
 
 const KEYS = ["id", "workspace"] as const;
+type Key = (typeof KEYS)[number];
 export const IMPORT_ID_EXAMPLE = `'{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'`;
 
 /**
@@ -42,8 +52,8 @@ export function parseImportId(text: string): ImportId {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw fail(`got ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}`);
   }
-  const record = value as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((key) => !(KEYS as readonly string[]).includes(key));
+  const given = value as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((key) => keyOf(key) === undefined);
   if (unknown.length > 0) {
     const described = unknown.map((key) => {
       const guess = closest(key, KEYS);
@@ -51,20 +61,40 @@ export function parseImportId(text: string): ImportId {
     });
     throw fail(`unknown ${unknown.length === 1 ? "key" : "keys"} ${described.join(", ")}: only "id" and "workspace" are allowed`);
   }
-  if (!("id" in record)) throw fail(`the key "id" is missing`);
-  const id = record.id;
-  if (typeof id !== "string") throw fail(`"id" must be a string, got ${describeType(id)}`);
-  if (id.trim() === "") throw fail(`"id" is empty`);
-  const workspace = record.workspace;
+  /** each key as it was spelled, and its value */
+  const record: Partial<Record<Key, { spelled: string; value: unknown }>> = {};
+  for (const [spelled, item] of Object.entries(given)) {
+    const key = keyOf(spelled)!;
+    const seen = record[key];
+    if (seen) throw fail(`the key ${JSON.stringify(key)} is given twice, as ${JSON.stringify(seen.spelled)} and ${JSON.stringify(spelled)}: give it once`);
+    record[key] = { spelled, value: item };
+  }
+  if (!record.id) throw fail(`the key "id" is missing`);
+  const id = record.id.value;
+  const idName = JSON.stringify(record.id.spelled);
+  if (typeof id !== "string") throw fail(`${idName} must be a string, got ${describeType(id)}`);
+  if (id.trim() === "") throw fail(`${idName} is empty`);
+  const workspace = record.workspace?.value;
+  const workspaceName = JSON.stringify(record.workspace?.spelled);
   if (workspace !== undefined) {
-    if (typeof workspace !== "string") throw fail(`"workspace" must be a string, got ${describeType(workspace)}`);
-    if (workspace.trim() === "") throw fail(`"workspace" is empty (leave the key out for open-source Kong)`);
+    if (typeof workspace !== "string") throw fail(`${workspaceName} must be a string, got ${describeType(workspace)}`);
+    if (workspace.trim() === "") throw fail(`${workspaceName} is empty (leave the key out for open-source Kong)`);
   }
   return {
     id: id.trim(),
     ...(typeof workspace === "string" ? { workspace: workspace.trim() } : {}),
     isUuid: UUID_PATTERN.test(id.trim()),
   };
+}
+
+/**
+ * The key a spelling names, matched as Go's encoding/json matches a struct tag: with Unicode simple
+ * case folding (bytes.EqualFold), which for these keys is ASCII letter case, the Kelvin sign `K`
+ * (folds to `k`) and the long s `ſ` (folds to `s`).
+ */
+function keyOf(spelled: string): Key | undefined {
+  const folded = spelled.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u212A/g, "k").replace(/\u017F/g, "s");
+  return KEYS.find((key) => key === folded);
 }
 
 function describeType(value: unknown): string {

@@ -1,7 +1,9 @@
 /**
  * Values of a session plugin as Kong holds them: the defaults Kong fills in (from the field table),
- * and equality with Kong's semantics (a set ignores order and duplicates; unset, null and an empty
- * list of a field without a default are all "nothing"). Shared by `import` and `diff`.
+ * and equality with Kong's semantics. A set ignores order and duplicates; undefined and null both
+ * mean "unset" (Kong answers an unset field with null); an empty list is a value of its own: Kong
+ * stores `[]` as given and fills a default only into a missing field, so `[]` and null differ.
+ * Shared by `import` and `diff`.
  */
 import { CONFIG_FIELDS, PLUGIN_FIELDS, type FieldSpec } from "../schema/fields.js";
 
@@ -15,11 +17,13 @@ export function fieldAt(kongPath: readonly string[]): FieldSpec | undefined {
   return undefined;
 }
 
-/** True when the value means "nothing": undefined, null, an empty list or a record of nothings. */
-export function isNothing(value: unknown): boolean {
+/**
+ * True when the value means "unset": undefined, null, or a record whose fields are all unset (Kong
+ * answers a nested record given without its fields with nulls in them). An empty list is not unset.
+ */
+export function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (isRecord(value)) return Object.values(value).every(isNothing);
+  if (isRecord(value)) return Object.values(value).every(isUnset);
   return false;
 }
 
@@ -36,10 +40,10 @@ export function isKongDefault(field: FieldSpec, value: unknown): boolean {
 
 /**
  * Equality of two values of one field with Kong's semantics: sets ignore order and duplicates,
- * nothings are equal, records compare key by key ignoring nothings.
+ * unset values are equal, `[]` is not unset, records compare key by key.
  */
 export function sameValue(field: FieldSpec | undefined, a: unknown, b: unknown): boolean {
-  if (isNothing(a) && isNothing(b)) return true;
+  if (isUnset(a) && isUnset(b)) return true;
   if (field?.kind === "set" && Array.isArray(a) && Array.isArray(b)) {
     const left = new Set(a.map(key));
     const right = new Set(b.map(key));
@@ -48,10 +52,10 @@ export function sameValue(field: FieldSpec | undefined, a: unknown, b: unknown):
   return sameJson(a, b);
 }
 
-/** Deep equality of JSON values; nothings are equal to each other. */
+/** Deep equality of JSON values; unset values are equal to each other, and `[]` to no unset one. */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (isNothing(a) && isNothing(b)) return true;
+  if (isUnset(a) && isUnset(b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
   if (isRecord(a) && isRecord(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);

@@ -1,11 +1,14 @@
 /**
  * `kong-gateway-cdktf validate`: checks a session plugin configuration with the schema and messages
  * of synth, in Kong's names (a Kong body, or just its `config`) or in the props of `PluginSession`.
+ * In Kong's names it also reads Kong's deprecated config names (`cookie_lifetime`, …) as Kong does,
+ * with a warning each.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CONFIG_FIELDS, TOP_LEVEL_NAMES, formatPath } from "../schema/fields.js";
 import { validateAttributes, validateKongPayload, workspaceSchema, type ValidationIssue } from "../schema/index.js";
+import { SESSION_SHORTHANDS, expandShorthands, shorthandNamed, type ShorthandUse } from "../schema/shorthands.js";
 import { formatValidationIssues } from "../schema/validate.js";
 import { CliUsageError, EXIT, Output, describeJsonError, readProcessStdin, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
@@ -19,13 +22,16 @@ Kong. Reads FILE, or standard input when FILE is - or missing. Accepted shapes:
   - just the config in Kong's names:  {"cookie_name": "sid", "cookie_same_site": "Lax"}
   - PluginSession props (camelCase):  {"config": {"cookieName": "sid"}, "route": {"id": "..."}}
   - just the config as props:         {"cookieName": "sid"}
-The naming and the shape are detected; --names forces the naming.
+The naming and the shape are detected; --names forces the naming. In Kong's names, Kong's
+deprecated config names (cookie_lifetime, cookie_idletime, cookie_renew, cookie_discard,
+cookie_samesite, cookie_httponly, cookie_persistent) are read as Kong reads them, with a warning.
 
 options:
   --names kong|props      Kong's snake_case names, or the camelCase props of PluginSession
   -h, --help              this help
 
-exit codes: 0 valid (one line on stdout), 1 invalid (the problems on stdout) or unreadable input`;
+exit codes: 0 valid (one line on stdout), 1 invalid (the problems on stdout) or unreadable input;
+warnings go to stderr`;
 
 const OPTIONS = {
   names: { type: "string" },
@@ -34,7 +40,9 @@ const OPTIONS = {
 
 type Naming = "kong" | "props";
 
-const CONFIG_KONG = new Set(CONFIG_FIELDS.map((f) => f.kong));
+/** Kong's config names, the deprecated ones included: they tell a bare config too. */
+const CONFIG_KONG = new Set([...CONFIG_FIELDS.map((f) => f.kong), ...SESSION_SHORTHANDS.map((s) => s.alias)]);
+const PROP_OF_KONG = new Map(CONFIG_FIELDS.map((f) => [f.kong, f.prop] as const));
 const CONFIG_PROPS = new Set(CONFIG_FIELDS.map((f) => f.prop));
 const TOP_KONG = new Set([...TOP_LEVEL_NAMES.map(([kong]) => kong), "name", "workspace"]);
 const TOP_PROPS = new Set([...TOP_LEVEL_NAMES.map(([, prop]) => prop), "workspace"]);
@@ -67,8 +75,9 @@ export async function validateCommand(argv: readonly string[], _env: CliEnv, io:
     const naming = (values.names as Naming | undefined) ?? detectNaming(value);
     const configOnly = isConfigOnly(value, naming);
     const shape = `${configOnly ? "session plugin config" : "session plugin"} in ${naming === "kong" ? "Kong's names" : "PluginSession props"}`;
-    const issues = naming === "kong" ? validateKong(value, configOnly) : validateProps(value, configOnly);
     redactSecrets(out, value);
+    const { issues, uses } = naming === "kong" ? validateKong(value, configOnly) : { issues: validateProps(value, configOnly), uses: [] };
+    for (const use of uses) out.warn(shorthandWarning(use, configOnly));
     if (issues.length === 0) {
       out.result(`ok: ${source} is a valid ${shape}\n`);
       return EXIT.ok;
@@ -114,19 +123,59 @@ function isConfigOnly(value: Record<string, unknown>, naming: Naming): boolean {
   return configKeys > topKeys;
 }
 
-function validateKong(value: Record<string, unknown>, configOnly: boolean): ValidationIssue[] {
+function validateKong(value: Record<string, unknown>, configOnly: boolean): { issues: ValidationIssue[]; uses: readonly ShorthandUse[] } {
+  // Kong's deprecated names first, as Kong translates them before it validates (a null among them counts)
+  const config = configOnly ? value : value.config;
+  const expansion = isRecord(config) ? expandShorthands(config, ["config"]) : undefined;
+  const input = !expansion ? value : configOnly ? expansion.config : { ...value, config: expansion.config };
   // Kong answers with every unset field as null: a body read from the Admin API validates as it is
-  const { workspace, ...rest } = withoutNulls(value) as Record<string, unknown>;
-  const body = configOnly ? { name: "session", config: withoutNulls(value) } : { name: "session", ...rest };
-  // the input is in Kong's names: so are the messages
-  const issues = validateKongPayload(body).map((issue) => ({ ...issue, propPath: formatPath(issue.kongPath) }));
+  const { workspace, ...rest } = withoutNulls(input) as Record<string, unknown>;
+  const body = configOnly ? { name: "session", config: withoutNulls(input) } : { name: "session", ...rest };
+  // the input is in Kong's names: so are the messages; a value given under a deprecated name is
+  // reported where it was given, with the field Kong read it as (`config.cookie_samesite (Kong: config.cookie_same_site)`)
+  const uses = expansion?.uses ?? [];
+  const issues = validateKongPayload(body).map((issue) => {
+    const use = uses.find((u) => u.fieldPath !== undefined && formatPath(u.fieldPath) === formatPath(issue.kongPath));
+    return { ...issue, propPath: formatPath(use ? use.kongPath : issue.kongPath) };
+  });
+  issues.push(...(expansion?.issues ?? []));
   if (!configOnly && workspace !== undefined) issues.push(...workspaceIssues(workspace));
-  return configOnly ? issues.map(inConfig) : issues;
+  return { issues: configOnly ? issues.map(inConfig) : issues, uses };
 }
 
 function validateProps(value: Record<string, unknown>, configOnly: boolean): ValidationIssue[] {
   const result = validateAttributes((configOnly ? { config: value } : value) as never);
-  return configOnly ? result.issues.map(inConfig) : [...result.issues];
+  const issues = result.issues.map(shorthandHint);
+  return configOnly ? issues.map(inConfig) : issues;
+}
+
+/** An unknown `config.cookieLifetime`: Kong's deprecated name, so the hint names the current prop. */
+function shorthandHint(issue: ValidationIssue): ValidationIssue {
+  const [parent, name, ...more] = issue.propPath.split(".");
+  if (issue.code !== "unknown_field" || parent !== "config" || name === undefined || more.length > 0) return issue;
+  const shorthand = shorthandNamed(name);
+  if (!shorthand) return issue;
+  const hint = shorthand.field
+    ? `did you mean config.${PROP_OF_KONG.get(shorthand.field)}?`
+    : `Kong ignores its deprecated ${shorthand.alias}: leave it out`;
+  return { ...issue, hint };
+}
+
+/**
+ * The warning for one deprecated name: `config.cookie_lifetime is deprecated in Kong (removed in
+ * 4.0): Kong reads it as config.rolling_timeout; write rolling_timeout instead`.
+ */
+function shorthandWarning(use: ShorthandUse, configOnly: boolean): string {
+  const { field, replaces } = use.shorthand;
+  // for a bare config, paths read from the config, as in its issues
+  const at = configOnly ? use.kongPath.slice(1) : use.kongPath;
+  const head = `${formatPath(at)} is deprecated in Kong (removed in 4.0)`;
+  if (!field) return `${head}: Kong ignores it; leave it out`;
+  const target = formatPath([...at.slice(0, -1), field]);
+  const reads = use.replaced ? `Kong reads it as ${target}, and ${JSON.stringify(replaces!.from)} as ${JSON.stringify(replaces!.to)}` : `Kong reads it as ${target}`;
+  const overrides = use.overrides ? `, over the ${target} also given` : "";
+  const instead = use.replaced ? `write ${field}: ${JSON.stringify(replaces!.to)} instead` : `write ${field} instead`;
+  return `${head}: ${reads}${overrides}; ${instead}`;
 }
 
 /** For a bare config, paths read from the config (`cookieName`, not `config.cookieName`). */

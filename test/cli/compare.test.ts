@@ -7,9 +7,12 @@ import { constructIdFor, generateSession, propsFromPlugin } from "../../src/cli/
 import { comparePlugin } from "../../src/cli/compare.js";
 import { parseImportId } from "../../src/cli/import-id.js";
 import type { KongPlugin } from "../../src/runtime/client.js";
+import { ownerTag } from "../../src/runtime/ownership.js";
 import { SECRET } from "./support.js";
 
 const ID = "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c";
+/** The tag the apply-time program adds to every plugin it writes. */
+const OWNER = ownerTag("0b7e4a5c-2f1d-4c3b-9a8e-7d6c5b4a3f2e");
 
 /** A plugin as Kong 3.9 returns it: every field, defaults filled in. */
 function live(overrides: Record<string, unknown> = {}, config: Record<string, unknown> = {}): KongPlugin {
@@ -107,6 +110,37 @@ describe("comparePlugin", () => {
     ]);
   });
 
+  it("tells an empty list from an unset field, as Kong stores them", () => {
+    // request_headers: Kong's default is null, so [] is a value of its own
+    expect(comparePlugin({ name: "session", config: { request_headers: [] } }, live()).changes).toEqual([
+      { field: "config.request_headers", desired: [], live: null },
+    ]);
+    expect(comparePlugin({ name: "session" }, live({}, { request_headers: [] })).changes).toEqual([
+      { field: "config.request_headers", desired: null, live: [] },
+    ]);
+    expect(comparePlugin({ name: "session", config: { request_headers: [] } }, live({}, { request_headers: [] })).changes).toEqual([]);
+    // logout_methods: unset means Kong's default, ["POST", "DELETE"]
+    expect(comparePlugin({ name: "session" }, live({}, { logout_methods: [] })).changes).toEqual([
+      { field: "config.logout_methods", desired: ["POST", "DELETE"], live: [] },
+    ]);
+    expect(
+      comparePlugin({ name: "session", protocols: [], ordering: { before: { access: [] } }, partials: [] }, live({ partials: null })).changes,
+    ).toEqual([
+      { field: "protocols", desired: [], live: ["grpc", "grpcs", "http", "https"] },
+      { field: "ordering.before.access", desired: [], live: null },
+      { field: "partials", desired: [], live: null },
+    ]);
+  });
+
+  it("compares the user's tags: no tags, [] and the owner tag alone are the same", () => {
+    for (const tags of [null, [], [OWNER]]) {
+      expect(comparePlugin({ name: "session", tags: [] }, live({ tags })).changes).toEqual([]);
+      expect(comparePlugin({ name: "session" }, live({ tags })).changes).toEqual([]);
+    }
+    expect(comparePlugin({ name: "session", tags: ["team"] }, live({ tags: ["team", OWNER] })).changes).toEqual([]);
+    expect(comparePlugin({ name: "session" }, live({ tags: ["team", OWNER] })).changes).toEqual([{ field: "tags", desired: [], live: ["team"] }]);
+  });
+
   it("reports a plugin of another kind under the same id", () => {
     expect(comparePlugin({ name: "session" }, { id: ID, name: "cors", config: {} }).changes[0]).toEqual({ field: "name", desired: "session", live: "cors" });
   });
@@ -119,6 +153,52 @@ describe("propsFromPlugin", () => {
       secret: "hidden",
       leftOut: [],
     });
+  });
+
+  it("prints a live [] as [] wherever Kong's default differs, and nothing for null", () => {
+    const plugin = live(
+      { protocols: [], tags: [OWNER], ordering: { before: { access: [] }, after: { access: null } }, partials: [] },
+      { logout_methods: [], request_headers: [], response_headers: null, cookie_domain: null },
+    );
+    const { code, warnings } = generateSession(plugin, { workspace: "ws" });
+    expect(warnings).toEqual([]);
+    expect(code).toMatchInlineSnapshot(`
+      "// session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c in workspace ws
+      new PluginSession(this, "session_6f1c2a1e", {
+        id: "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c",
+        workspace: "ws",
+        config: {
+          logoutMethods: [],
+          requestHeaders: [],
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+        protocols: [],
+        ordering: {
+          before: { access: [] },
+        },
+        partials: [],
+      });
+      "
+    `);
+    expect(propsFromPlugin(plugin, "ws").props).not.toHaveProperty("tags");
+  });
+
+  it("prints the user's tags without the owner tag", () => {
+    const { code } = generateSession(live({ tags: ["team", OWNER] }, { cookie_name: "sid" }), {});
+    expect(code).toMatchInlineSnapshot(`
+      "// session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace)
+      new PluginSession(this, "session_6f1c2a1e", {
+        id: "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c",
+        config: {
+          cookieName: "sid",
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+        tags: ["team"],
+      });
+      "
+    `);
+    // no tags, [] and the owner tag alone all mean "the user has no tags": the construct writes the same
+    for (const tags of [null, [], [OWNER]]) expect(propsFromPlugin(live({ tags }), undefined).props).not.toHaveProperty("tags");
   });
 
   it("names what it cannot carry, and the rules of this library the live plugin breaks", () => {
@@ -148,5 +228,15 @@ describe("parseImportId", () => {
       isUuid: true,
     });
     expect(parseImportId(`{"id": "checkout-session"}`)).toEqual({ id: "checkout-session", isUuid: false });
+  });
+
+  it("matches the keys as Go's encoding/json does: in any letter case, with Unicode simple folding", () => {
+    expect(parseImportId(`{"ID": "${ID}", "Workspace": "ws"}`)).toEqual({ id: ID, workspace: "ws", isUuid: true });
+    expect(parseImportId(`{"iD": "${ID}", "WORKSPACE": "ws"}`)).toEqual({ id: ID, workspace: "ws", isUuid: true });
+    // the Kelvin sign folds to k, the long s to s; the dotted capital I folds to nothing
+    expect(parseImportId(`{"id": "${ID}", "wor\u212A\u017Fpace": "ws"}`)).toEqual({ id: ID, workspace: "ws", isUuid: true });
+    expect(() => parseImportId(`{"\u0130d": "${ID}"}`)).toThrow(/unknown key "İd"/);
+    // the same spelling twice: the last value, as in Go
+    expect(parseImportId(`{"id": "first", "id": "${ID}"}`)).toEqual({ id: ID, isUuid: true });
   });
 });

@@ -89,6 +89,15 @@ describe("import", () => {
     expect(byName.stdout).toBe(byId.stdout);
   });
 
+  it("accepts the keys of the import id in any letter case, as the official provider does", async () => {
+    const upper = await runCli(["import", `{"ID": "${sessionId}", "Workspace": "${WS}"}`], { env });
+    const lower = await runCli(["import", JSON.stringify({ id: sessionId, workspace: WS })], { env });
+    expect(upper.code).toBe(0);
+    expect(upper.stderr).toBe("");
+    expect(upper.stdout).toContain(`id: "${sessionId}",`);
+    expect(upper.stdout).toBe(lower.stdout);
+  });
+
   it("prints a vault reference as the secret, as Kong stores it", async () => {
     const result = await runCli(["import", JSON.stringify({ id: vaultId, workspace: WS })], { env });
     expect(result.code).toBe(0);
@@ -166,9 +175,12 @@ describe("import", () => {
       ["is a bare id", `3473c251-5b6c-4f45-b1ff-7ede735a366d`],
       ["misses the id", `{"workspace": "${WS}"}`],
       ["has an unknown key", `{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "${WS}", "name": "session"}`],
+      ["has an extra key", `{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "${WS}", "extra": 1}`],
+      ["has a key twice in two cases", `{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "ID": "web-session"}`],
       ["misspells workspace", `{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "worksapce": "${WS}"}`],
       ["is a list", `["3473c251-5b6c-4f45-b1ff-7ede735a366d"]`],
       ["has a number id", `{"id": 42}`],
+      ["has a number ID", `{"ID": 42}`],
       ["has an empty workspace", `{"id": "web-session", "workspace": ""}`],
     ];
     it("fails when the import id is malformed, and explains each problem", async () => {
@@ -187,9 +199,12 @@ describe("import", () => {
           "is a bare id: error: invalid import id: "3473c251-5b6c-4f45-b1ff-7ede735a366d" is not JSON; the import id is a JSON object: '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "<name>"}' (leave out "workspace" for open-source Kong)",
           "misses the id: error: invalid import id: the key "id" is missing; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
           "has an unknown key: error: invalid import id: unknown key "name": only "id" and "workspace" are allowed; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
+          "has an extra key: error: invalid import id: unknown key "extra": only "id" and "workspace" are allowed; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
+          "has a key twice in two cases: error: invalid import id: the key "id" is given twice, as "id" and "ID": give it once; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
           "misspells workspace: error: invalid import id: unknown key "worksapce" (did you mean "workspace"?): only "id" and "workspace" are allowed; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
           "is a list: error: invalid import id: got a list; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
           "has a number id: error: invalid import id: "id" must be a string, got a number; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
+          "has a number ID: error: invalid import id: "ID" must be a string, got a number; expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
           "has an empty workspace: error: invalid import id: "workspace" is empty (leave the key out for open-source Kong); expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
         ]
       `);

@@ -1,13 +1,21 @@
 /**
  * The code `import` prints is real code: pasted into a stack it type-checks against the library,
- * synthesizes, and `diff` then finds every plugin unchanged: the code describes Kong exactly.
+ * synthesizes, and `diff` then finds every plugin unchanged: the code describes Kong exactly. And the
+ * first apply of it changes none of the plugin's values: empty lists stay `[]`, the user's tags stay.
  */
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { PluginSession } from "../../src/index.js";
+import { applyAction, type ActionContext } from "../../src/runtime/actions.js";
+import { KongAdminClient } from "../../src/runtime/client.js";
+import { Logger, Redactor } from "../../src/runtime/log.js";
+import { ownerTag } from "../../src/runtime/ownership.js";
 import { KongEmulator } from "../../src/testing/index.js";
+import { resources, stackWithProvider, synthJson, unescapeTemplate } from "../support/synth.js";
 import { expectNoSecrets, normalize, ROOT, runCli, SECRET, tempDir, TOKEN } from "./support.js";
 
 const run = promisify(execFile);
@@ -64,6 +72,15 @@ describe("import, then synth, then diff", () => {
       config: { secret: "{vault://env/session-secret}", audience: "shop", logout_methods: ["DELETE", "POST"] },
     });
     await put(undefined, "3d9c5e4a-2f6b-4a8c-8dbe-3f4a5b6c7d8e", { route: route() });
+    // empty lists where Kong's default is another list, or null
+    await put(WS, "4eac6f5b-3a7c-4b9d-9ecf-4a5b6c7d8e9f", {
+      service: { id: kong.addService({ workspace: WS }).id },
+      protocols: [],
+      tags: [],
+      partials: [],
+      ordering: { after: { access: [] } },
+      config: { logout_methods: [], request_headers: [], response_headers: [] },
+    });
   });
 
   afterAll(async () => {
@@ -121,6 +138,24 @@ describe("import, then synth, then diff", () => {
           secret: "{vault://env/session-secret}",
         },
       });
+
+      // session plugin <uuid> in workspace team-payments, read from http://<kong>
+      new PluginSession(this, "session_<id8>", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        service: { id: "<uuid>" },
+        config: {
+          logoutMethods: [],
+          requestHeaders: [],
+          responseHeaders: [],
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+        protocols: [],
+        ordering: {
+          after: { access: [] },
+        },
+        partials: [],
+      });
       "
     `);
 
@@ -172,10 +207,151 @@ describe("import, then synth, then diff", () => {
       "= unchanged adopted/checkout-session: session plugin <uuid> in workspace team-payments
       = unchanged adopted/session_2c8b4d3f: session plugin <uuid> in workspace team-payments
       = unchanged adopted/session_3d9c5e4a: session plugin <uuid> (default workspace)
-      Summary: 0 to create, 0 to update, 3 unchanged
+      = unchanged adopted/session_4eac6f5b: session plugin <uuid> in workspace team-payments
+      Summary: 0 to create, 0 to update, 4 unchanged
       "
     `);
     expect(diff.code).toBe(0);
     expectNoSecrets(diff, SECRET);
   });
+});
+
+describe("adopting a plugin with empty lists and owner tags", () => {
+  /** The token of the adopting stack (its identity resource's id). */
+  const OWNER = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+  let kong: KongEmulator;
+
+  beforeAll(async () => {
+    kong = await KongEmulator.start({ edition: "enterprise", version: "3.10.0", workspaces: [WS], adminToken: TOKEN });
+  });
+
+  afterAll(async () => {
+    await kong?.stop();
+  });
+
+  it("prints code whose first apply leaves Kong's values as they are", async () => {
+    // GIVEN plugins holding [] where Kong's default is another list or null, and owner tags
+    const seed = (body: Record<string, unknown>) => kong.seedPlugin({ name: "session", route: kong.addRoute({ workspace: WS }), ...body }, WS).id;
+    const empties = seed({
+      // on a service: a plugin on a route must share a protocol with it
+      route: null,
+      service: kong.addService({ workspace: WS }),
+      protocols: [],
+      tags: [ownerTag(OWNER)],
+      ordering: { before: { access: [] } },
+      partials: [],
+      config: { logout_methods: [], request_headers: [] },
+    });
+    const tagged = seed({ tags: ["team", ownerTag(OWNER)], config: { request_headers: [], response_headers: ["id"] } });
+    const unowned = seed({ tags: [], config: { logout_methods: [] } });
+    const before = await Promise.all([empties, tagged, unowned].map((id) => getPlugin(id)));
+
+    // WHEN the printed code is run in a stack, and the apply-time program applies what it synthesizes
+    const printed = [];
+    for (const id of [empties, tagged, unowned]) printed.push(await importInProcess(["import", JSON.stringify({ id, workspace: WS })]));
+    const code = printed.join("\n");
+    expect(normalize(code)).toMatchInlineSnapshot(`
+      "// import { PluginSession } from "cdktf-kong-gateway";
+      // session plugin <uuid> in workspace team-payments, read from http://<kong>
+      new PluginSession(this, "session_<id8>", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        service: { id: "<uuid>" },
+        config: {
+          logoutMethods: [],
+          requestHeaders: [],
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+        protocols: [],
+        ordering: {
+          before: { access: [] },
+        },
+        partials: [],
+      });
+
+      // import { PluginSession } from "cdktf-kong-gateway";
+      // session plugin <uuid> in workspace team-payments, read from http://<kong>
+      new PluginSession(this, "session_<id8>", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        route: { id: "<uuid>" },
+        config: {
+          requestHeaders: [],
+          responseHeaders: ["id"],
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+        tags: ["team"],
+      });
+
+      // import { PluginSession } from "cdktf-kong-gateway";
+      // session plugin <uuid> in workspace team-payments, read from http://<kong>
+      new PluginSession(this, "session_<id8>", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        route: { id: "<uuid>" },
+        config: {
+          logoutMethods: [],
+          // secret: sessionSecret.stringValue, // was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable or a vault reference
+        },
+      });
+      "
+    `);
+    const { stack } = stackWithProvider({ serverUrl: kong.url, backend: "terraform_data" }, "adopted");
+    new Function("PluginSession", code).call(stack, PluginSession);
+    const requests = new Map<string, Record<string, unknown>>();
+    for (const resource of Object.values(resources(synthJson(stack)))) {
+      const request = resource.triggers_replace?.request;
+      if (typeof request === "string") requests.set(JSON.parse(unescapeTemplate(request)).pluginId, JSON.parse(unescapeTemplate(request)));
+    }
+    expect([...requests.keys()].sort()).toEqual([empties, tagged, unowned].sort());
+    kong.clearRequests();
+    const outcomes = [];
+    for (const id of [empties, tagged, unowned]) {
+      const outcome = await applyAction({ KONG_CDKTF_REQUEST: JSON.stringify({ ...requests.get(id), owner: OWNER }) }, context());
+      outcomes.push({ result: outcome.result, changed: outcome.changed });
+    }
+
+    // THEN no value changes, but for the owner tag added to the plugin that had none
+    expect(outcomes).toEqual([
+      { result: "unchanged", changed: [] },
+      { result: "unchanged", changed: [] },
+      { result: "updated", changed: ["tags"] },
+    ]);
+    expect(kong.requests.filter((r) => r.method === "PUT").map((r) => r.path)).toContain(`/${WS}/plugins/${unowned}`);
+    expect(kong.requests.filter((r) => r.method === "PUT").map((r) => r.path)).not.toContain(`/${WS}/plugins/${tagged}`);
+    const after = await Promise.all([empties, tagged, unowned].map((id) => getPlugin(id)));
+    const withoutUpdatedAt = ({ updated_at: _, ...plugin }: Record<string, unknown>) => plugin;
+    expect(withoutUpdatedAt(after[0]!)).toEqual(withoutUpdatedAt(before[0]!));
+    expect(after[1]).toEqual(before[1]);
+    expect(withoutUpdatedAt(after[2]!)).toEqual({ ...withoutUpdatedAt(before[2]!), tags: [ownerTag(OWNER)] });
+    expect(after[0]).toMatchObject({ protocols: [], partials: [], ordering: { before: { access: [] } } });
+    expect(after[0]!.config).toMatchObject({ logout_methods: [], request_headers: [] });
+  });
+
+  async function getPlugin(id: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`${kong.url}/${WS}/plugins/${id}`, { headers: { "kong-admin-token": TOKEN } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** Runs the CLI in-process; returns what it printed on stdout, after checking it warned of nothing. */
+  async function importInProcess(argv: string[]): Promise<string> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { KONG_ADMIN_URL: kong.url, KONG_ADMIN_TOKEN: TOKEN }, {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+    });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    return stdout;
+  }
+
+  function context(): ActionContext {
+    const sink = { write: () => true };
+    return {
+      logger: new Logger(sink, sink, new Redactor()),
+      client: (serverUrl: string) => new KongAdminClient({ serverUrl, token: TOKEN }),
+    };
+  }
 });

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { expandShorthands } from "../../src/schema/shorthands.js";
 import { expectNoSecrets, runCli, SECRET, tempDir } from "./support.js";
 
 /** Runs the CLI in-process with the JSON on standard input. */
@@ -197,5 +198,98 @@ describe("validate", () => {
         "stdout": "",
       }
     `);
+  });
+
+  it("reads Kong's deprecated config names as Kong does, with a warning each", async () => {
+    const result = await validate({
+      name: "session",
+      config: {
+        rolling_timeout: 60,
+        cookie_lifetime: 600,
+        cookie_idletime: null,
+        cookie_renew: 10,
+        cookie_discard: 5,
+        cookie_samesite: "off",
+        cookie_httponly: false,
+        cookie_persistent: true,
+      },
+    });
+    expect(result).toMatchInlineSnapshot(`
+      {
+        "code": 0,
+        "stderr": "warning: config.cookie_lifetime is deprecated in Kong (removed in 4.0): Kong reads it as config.rolling_timeout, over the config.rolling_timeout also given; write rolling_timeout instead
+      warning: config.cookie_idletime is deprecated in Kong (removed in 4.0): Kong reads it as config.idling_timeout, and null as 0; write idling_timeout: 0 instead
+      warning: config.cookie_renew is deprecated in Kong (removed in 4.0): Kong ignores it; leave it out
+      warning: config.cookie_discard is deprecated in Kong (removed in 4.0): Kong reads it as config.stale_ttl; write stale_ttl instead
+      warning: config.cookie_samesite is deprecated in Kong (removed in 4.0): Kong reads it as config.cookie_same_site, and "off" as "Lax"; write cookie_same_site: "Lax" instead
+      warning: config.cookie_httponly is deprecated in Kong (removed in 4.0): Kong reads it as config.cookie_http_only; write cookie_http_only instead
+      warning: config.cookie_persistent is deprecated in Kong (removed in 4.0): Kong reads it as config.remember; write remember instead
+      ",
+        "stdout": "ok: standard input is a valid session plugin in Kong's names
+      ",
+      }
+    `);
+  });
+
+  it("fails when a deprecated name holds a value of the wrong type, or one its current field refuses", async () => {
+    const result = await validate({ cookie_lifetime: "x", cookie_httponly: 1, cookie_samesite: "lax", cookie_discard: -1 });
+    expect(result).toMatchInlineSnapshot(`
+      {
+        "code": 1,
+        "stderr": "warning: cookie_lifetime is deprecated in Kong (removed in 4.0): Kong reads it as rolling_timeout; write rolling_timeout instead
+      warning: cookie_discard is deprecated in Kong (removed in 4.0): Kong reads it as stale_ttl; write stale_ttl instead
+      warning: cookie_samesite is deprecated in Kong (removed in 4.0): Kong reads it as cookie_same_site; write cookie_same_site instead
+      warning: cookie_httponly is deprecated in Kong (removed in 4.0): Kong reads it as cookie_http_only; write cookie_http_only instead
+      ",
+        "stdout": "invalid session plugin config in Kong's names (standard input), 4 problems:
+        - cookie_samesite (Kong: cookie_same_site): expected one of: Strict, Lax, None, Default, got "lax" (did you mean "Lax"?)
+        - cookie_discard (Kong: stale_ttl): expected a finite number that is not negative, got -1
+        - cookie_lifetime: expected a number, got "x"
+        - cookie_httponly: expected a boolean, got 1
+      ",
+      }
+    `);
+  });
+
+  it("fails when props use Kong's deprecated names, naming the current prop", async () => {
+    const result = await validate({ config: { cookieLifetime: 600, cookieRenew: 10, cookiePersistent: true, cookieName: "sid" } });
+    expect(result).toMatchInlineSnapshot(`
+      {
+        "code": 1,
+        "stderr": "",
+        "stdout": "invalid session plugin in PluginSession props (standard input), 3 problems:
+        - config.cookieLifetime: unknown field (did you mean config.rollingTimeout?)
+        - config.cookieRenew: unknown field (Kong ignores its deprecated cookie_renew: leave it out)
+        - config.cookiePersistent: unknown field (did you mean config.remember?)
+      ",
+      }
+    `);
+  });
+});
+
+describe("expandShorthands", () => {
+  it("translates Kong's deprecated names into the current fields, as Kong does", () => {
+    const { config, uses, issues } = expandShorthands(
+      { cookie_lifetime: 600, rolling_timeout: 60, cookie_idletime: null, cookie_renew: 10, cookie_samesite: "off", cookie_persistent: false, cookie_name: "sid" },
+      ["config"],
+    );
+    // the deprecated name's value wins over the current field's; cookie_renew goes nowhere
+    expect(config).toEqual({ rolling_timeout: 600, idling_timeout: 0, cookie_same_site: "Lax", remember: false, cookie_name: "sid" });
+    expect(uses.map((u) => [u.shorthand.alias, u.fieldPath?.join("."), u.replaced, u.overrides])).toEqual([
+      ["cookie_lifetime", "config.rolling_timeout", false, true],
+      ["cookie_idletime", "config.idling_timeout", true, false],
+      ["cookie_renew", undefined, false, false],
+      ["cookie_samesite", "config.cookie_same_site", true, false],
+      ["cookie_persistent", "config.remember", false, false],
+    ]);
+    expect(issues).toEqual([]);
+  });
+
+  it("fails when a deprecated name has the wrong type, and leaves the current field as it is", () => {
+    const { config, issues } = expandShorthands({ cookie_lifetime: "600", rolling_timeout: 60 }, ["config"]);
+    expect(config).toEqual({ rolling_timeout: 60 });
+    expect(issues).toEqual([
+      { code: "invalid_value", kongPath: ["config", "cookie_lifetime"], propPath: "config.cookie_lifetime", value: "600", message: "expected a number" },
+    ]);
   });
 });

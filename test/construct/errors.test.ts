@@ -1,18 +1,9 @@
 import { Annotations, Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { KongGatewayProvider, PluginSession, PluginSessionValidationError } from "../../src/index.js";
-import { stackWithProvider } from "../support/synth.js";
+import { stackWithProvider, thrown } from "../support/synth.js";
 
 const ROUTE = "3473c251-5b6c-4f45-b1ff-7ede735a366d";
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("PluginSession errors", () => {
   it("fails when the configuration is invalid, listing every problem in one error", () => {
@@ -96,7 +87,7 @@ describe("PluginSession errors", () => {
       construct.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data as string);
     expect(warnings(literal)).toMatchInlineSnapshot(`
       [
-        "config.secret of session plugin at "payments/literal" is a literal string: it is written into the synthesized JSON and Terraform state (never into plans, logs or the triggers); pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
+        "config.secret of session plugin at "payments/literal" is a literal string: it is written into the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs) and lives in your code; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
       ]
     `);
     expect(warnings(literal).join()).not.toContain("s3cr3t-value-123");

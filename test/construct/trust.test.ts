@@ -8,20 +8,11 @@ import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { KongGatewayProvider, PluginSession } from "../../src/index.js";
 import { derivedId } from "../../src/plugin-session.js";
-import { applyRequest, resource, stackWithProvider, synthJson } from "../support/synth.js";
+import { applyRequest, resource, stackWithProvider, synthJson, thrown } from "../support/synth.js";
 
 const ROUTE = "3473c251-5b6c-4f45-b1ff-7ede735a366d";
 /** A distinct route id per number: Kong allows one session plugin per route. */
 const route = (i: number) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` });
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected an error");
-}
 
 const warnings = (construct: PluginSession) => construct.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data as string);
 
@@ -140,6 +131,34 @@ describe("identity fields from references", () => {
       KONG_CDKTF_PLUGIN_ID: "${self.input.plugin_id}",
       KONG_CDKTF_WORKSPACE: "team",
     });
+  });
+
+  it("adds, for a referenced id or workspace, a resource replaced when its value changes, whose destroy deletes the previous plugin", () => {
+    const { stack } = stackWithProvider();
+    const ws = new TerraformVariable(stack, "ws", { type: "string" });
+    const session = new PluginSession(stack, "session", { workspace: ws.stringValue });
+    const json = synthJson(stack);
+    const tracker = resource(json, "session_referenced-identity");
+    expect(tracker.triggers_replace).toEqual({
+      plugin_id: session.pluginId,
+      workspace: "${var.ws}",
+      owner: "${terraform_data.session_identity_6FADBBF7.id}",
+    });
+    expect(tracker.lifecycle).toBeUndefined();
+    expect(tracker.provisioner[0]["local-exec"]).toMatchObject({
+      when: "destroy",
+      environment: {
+        KONG_CDKTF_PLUGIN_ID: "${self.triggers_replace.plugin_id}",
+        KONG_CDKTF_WORKSPACE: "${self.triggers_replace.workspace}",
+        KONG_CDKTF_OWNER: "${self.triggers_replace.owner}",
+        KONG_CDKTF_SERVER_URL: "http://localhost:8001",
+      },
+    });
+    expect(resource(json, "session_config").depends_on).toContain(`terraform_data.${Object.keys(json.resource.terraform_data).find((id) => id.startsWith("session_referenced-identity"))}`);
+    // literal ids and workspaces need none: the reaper sees their changes
+    const { stack: literal } = stackWithProvider();
+    new PluginSession(literal, "session", { workspace: "team" });
+    expect(Object.keys(synthJson(literal).resource.terraform_data).some((id) => id.includes("referenced"))).toBe(false);
   });
 
   it("fails when the id or workspace is a reference with null_resource, which has no input", () => {

@@ -71,12 +71,49 @@ export class E2eStack {
     });
   }
 
-  /** Synthesizes the stack that `build` describes and makes it the working directory's configuration. */
-  load(build: (stack: TerraformStack, provider: KongGatewayProvider) => void): this {
-    const synth = synthStack("e2e", (stack) => build(stack, new KongGatewayProvider(stack, "kong", this.providerProps)));
+  /**
+   * Synthesizes the stack that `build` describes and makes it the working directory's configuration;
+   * `providerProps` replace the constructor's for this synth (e.g. another server URL, same state).
+   */
+  load(build: (stack: TerraformStack, provider: KongGatewayProvider) => void, providerProps: KongGatewayProviderProps = this.providerProps): this {
+    const synth = synthStack("e2e", (stack) => build(stack, new KongGatewayProvider(stack, "kong", providerProps)));
     this.workdir.load(synth.dir);
     synth.dispose();
     return this;
+  }
+
+  /**
+   * Synthesizes a stack that `build` describes whole, its KongGatewayProvider(s) included: for a
+   * provider whose props need the stack first (a `serverUrl` from a `TerraformVariable`).
+   */
+  loadStack(build: (stack: TerraformStack) => void): this {
+    const synth = synthStack("e2e", build);
+    this.workdir.load(synth.dir);
+    synth.dispose();
+    return this;
+  }
+
+  /** Makes an already synthesized stack directory (cdk.tf.json and assets) the configuration. */
+  loadDir(stackDir: string): this {
+    this.workdir.load(stackDir);
+    return this;
+  }
+
+  /** Any `terraform <args>` in the working directory, after `terraform init`. */
+  async run(args: readonly string[], env?: Record<string, string>): Promise<TerraformResult> {
+    await this.init();
+    return this.workdir.run(args, env);
+  }
+
+  /** The addresses `terraform state list` prints (none for an empty or missing state). */
+  async stateList(env?: Record<string, string>): Promise<string[]> {
+    const listed = expectExit(await this.run(["state", "list"], env), 0, "terraform state list");
+    return listed.stdout.split("\n").filter((line) => line.trim() !== "");
+  }
+
+  /** The state as `terraform state pull` prints it (JSON text). */
+  async statePull(env?: Record<string, string>): Promise<string> {
+    return expectExit(await this.run(["state", "pull"], env), 0, "terraform state pull").stdout;
   }
 
   /** `terraform init` once, after the first configuration is loaded. */

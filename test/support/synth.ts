@@ -41,4 +41,14 @@ export function unescapeTemplate(value: string): string {
   return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
+/** The error `fn` throws; fails the test when it throws none. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
+
 export { App };

@@ -26,7 +26,10 @@ export function faultsByKind(requests: ReadonlyArray<RecordedRequest>): Record<s
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** One `kong: retrying GET /plugins/… after 503 (attempt 2 of 11, waiting 400 ms)` line. */
+/**
+ * One `kong: retrying GET /plugins/… after 503 (attempt 2 of 11, waiting 400 ms)` line, or, when only
+ * the deadline bounds the retries, `… (attempt 2, waiting 400 ms, 59 s left before the deadline)`.
+ */
 export interface RetryLine {
   readonly method: string;
   readonly path: string;
@@ -34,7 +37,7 @@ export interface RetryLine {
   readonly attempt: number;
 }
 
-const RETRY = /kong: retrying (GET|PUT|DELETE) (\S+) after (.+?) \(attempt (\d+) of \d+, waiting \d+ ms\)/g;
+const RETRY = /kong: retrying (GET|PUT|DELETE) (\S+) after (.+?) \(attempt (\d+)(?: of \d+)?, waiting \d+ ms(?:, \d+ s left before the deadline)?\)/g;
 
 /** The retry lines the program printed, as Terraform shows local-exec output. */
 export function retryLines(output: string): RetryLine[] {

@@ -147,6 +147,21 @@ export class PluginSession extends Construct {
       triggers[`ref_${ref}`] = value;
       environment[`${ENV.refPrefix}${ref}`] = selfTrigger(backend, `ref_${ref}`);
     }
+    if (secret !== undefined && !isUnresolved(secret)) {
+      const variable = `${ENV.refPrefix}${SECRET_REF}`;
+      const bytes = Math.ceil(Buffer.byteLength(secret, "utf8") / 3) * 4 + variable.length + 2;
+      if (bytes > MAX_ENV_VALUE_BYTES) {
+        throw new PluginSessionValidationError(subject, [
+          {
+            code: "invalid_value",
+            kongPath: ["config", "secret"],
+            propPath: "config.secret",
+            value: secret,
+            message: `must fit in one environment variable of the apply-time program once base64-encoded, at most ${Math.floor(((MAX_ENV_VALUE_BYTES - variable.length - 2) * 3) / 4)} bytes (Linux's limit of 128 KiB per variable)`,
+          },
+        ]);
+      }
+    }
     if (secret !== undefined) {
       // the trigger holds a digest, so a new secret still re-writes the plugin
       triggers.secret_sha256 = secretDigest(this.pluginId, secret);

@@ -10,7 +10,10 @@ import type { Dispatcher } from "undici";
 import { KongResponseError, type KongApiError } from "./errors.js";
 import { apiErrorFor, messageOf } from "./kong-errors.js";
 import type { Redactor, RetryEvent } from "./log.js";
-import { RETRY_STATUSES, Transport, type Answer } from "./transport.js";
+import { MAX_PAGE_BYTES, RETRY_STATUSES, Transport, type Answer } from "./transport.js";
+
+/** Kong's page size when none is asked for. */
+const DEFAULT_PAGE_SIZE = 100;
 
 export { MAX_BODY_BYTES, parseRetryAfter } from "./transport.js";
 
@@ -201,17 +204,29 @@ export class KongAdminClient {
     throw await this.errorFor(answer, workspace);
   }
 
-  /** `GET /{workspace}/plugins`, every page (following `offset`). */
+  /**
+   * `GET /{workspace}/plugins`, every page (following `offset`). A page larger than 16 MiB (plugins
+   * with very large configurations) is asked for again with half as many plugins, down to one.
+   */
   async *listPlugins(workspace: string | undefined, options: ListPluginsOptions = {}): AsyncGenerator<KongPlugin, void, undefined> {
     const offsets = new Set<string>();
     let offset: string | undefined;
+    let size = options.size;
     for (;;) {
       const query = new URLSearchParams();
-      if (options.size !== undefined) query.set("size", String(options.size));
+      if (size !== undefined) query.set("size", String(size));
       if (options.tags && options.tags.length > 0) query.set("tags", options.tags.join(","));
       if (offset !== undefined) query.set("offset", offset);
       const search = query.toString();
-      const answer = await this.http.send("GET", `${this.pluginsPath(workspace)}${search ? `?${search}` : ""}`);
+      let answer: Answer;
+      try {
+        answer = await this.http.send("GET", `${this.pluginsPath(workspace)}${search ? `?${search}` : ""}`, undefined, true, MAX_PAGE_BYTES);
+      } catch (error) {
+        const current = size ?? DEFAULT_PAGE_SIZE;
+        if (!(error instanceof KongResponseError && /: larger than \d+ MiB$/.test(error.message)) || current <= 1) throw error;
+        size = Math.max(1, Math.floor(current / 2));
+        continue;
+      }
       if (answer.status !== 200) throw await this.errorFor(answer, workspace);
       const page = this.jsonObject(answer);
       const data = isEmptyObject(page.data) ? [] : page.data;

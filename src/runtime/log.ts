@@ -26,7 +26,8 @@ const WORD = /[\p{L}\p{N}_]/u;
  * withheld whole.
  */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** every form of every secret, and whether it counts only as a whole word (computed once) */
+  private readonly secrets = new Map<string, boolean>();
 
   /** Remembers a secret (ignores anything but a non-empty string). */
   add(secret: unknown): void {
@@ -40,7 +41,8 @@ export class Redactor {
     } catch {
       encoded = undefined; // a lone surrogate: no URL form
     }
-    for (const form of [secret, json, asciiJson, encoded]) if (form) this.secrets.add(form);
+    const wholeWord = [...secret].length < WHOLE_WORD_BELOW;
+    for (const form of [secret, json, asciiJson, encoded]) if (form && !this.secrets.has(form)) this.secrets.set(form, wholeWord);
   }
 
   /** Remembers the `config.secret` of a plugin body or entity, if it has one. */
@@ -230,10 +232,9 @@ function errorMessage(error: unknown): string {
  * Every occurrence of every secret, as intervals; overlapping and adjacent ones merge, so a secret
  * inside another (or two touching) are removed whole. Short secrets count only as whole words.
  */
-function redactText(text: string, secrets: ReadonlySet<string>): string {
+function redactText(text: string, secrets: ReadonlyMap<string, boolean>): string {
   const spans: Array<[number, number]> = [];
-  for (const secret of secrets) {
-    const wholeWord = [...secret].length < WHOLE_WORD_BELOW;
+  for (const [secret, wholeWord] of secrets) {
     for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
       const end = at + secret.length;
       if (wholeWord && (joinsWord(text, at - 1, secret, 0) || joinsWord(text, end, secret, secret.length - 1))) continue;

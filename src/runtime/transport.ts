@@ -11,8 +11,11 @@ import { KongCdktfError, KongRequestError, KongResponseError, KongTransportError
 import { Redactor, type RetryEvent } from "./log.js";
 import { loadAgent, loadRequest } from "./undici.js";
 
-/** Answers larger than this are refused. */
+/** Answers larger than this are refused (one plugin, or an error). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A page of a listing may be larger: up to this (the client asks for smaller pages past it). */
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 export const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 200;
@@ -22,7 +25,6 @@ const CONNECTION_CODES = new Set([
   "ECONNRESET",
   "ECONNABORTED",
   "EPIPE",
-  "ENOTFOUND",
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "EHOSTDOWN",
@@ -150,7 +152,7 @@ export class Transport {
   }
 
   /** One request with retries, timeouts and the deadline; any status is returned. */
-  async send(method: Method, path: string, body?: unknown, retries = true): Promise<Answer> {
+  async send(method: Method, path: string, body?: unknown, retries = true, maxBodyBytes = MAX_BODY_BYTES): Promise<Answer> {
     const fullPath = this.basePath + path;
     const url = this.origin + fullPath;
     this.redactor.addPluginSecret(body);
@@ -164,7 +166,7 @@ export class Transport {
       const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
       let wait: number;
       try {
-        const answer = await this.attempt(method, fullPath, url, payload, timeoutMs, attempt);
+        const answer = await this.attempt(method, fullPath, url, payload, timeoutMs, attempt, maxBodyBytes);
         if (!RETRY_STATUSES.has(answer.status) || attempt >= maxAttempts) return answer;
         last = String(answer.status);
         const retryAfter = answer.status === 429 ? parseRetryAfter(header(answer.headers, "retry-after"), Date.now()) : undefined;
@@ -222,6 +224,7 @@ export class Transport {
     payload: string | undefined,
     timeoutMs: number,
     attempt: number,
+    maxBodyBytes: number,
   ): Promise<Answer> {
     const controller = new AbortController();
     const timeout = new AttemptTimeout(timeoutMs);
@@ -237,7 +240,7 @@ export class Transport {
         body: payload,
         signal: controller.signal,
       });
-      const text = await readCapped(response.body, () => this.tooLarge(method, path, url, response.statusCode));
+      const text = await readCapped(response.body, maxBodyBytes, () => this.tooLarge(method, path, url, response.statusCode, maxBodyBytes));
       const answer = this.parse(response.statusCode, response.headers, text, method, path, url, attempt);
       if (this.onDebug) {
         const shown = answer.kind === "json" ? this.printable(answer.body) : answer.kind === "html" ? "(an HTML page)" : this.redactor.redact(text);
@@ -283,8 +286,8 @@ export class Transport {
   }
 
 
-  private tooLarge(method: Method, path: string, url: string, status: number): KongResponseError {
-    return new KongResponseError(`invalid answer to ${method} ${path} (${status}): larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`, {
+  private tooLarge(method: Method, path: string, url: string, status: number, limit: number): KongResponseError {
+    return new KongResponseError(`invalid answer to ${method} ${path} (${status}): larger than ${limit / 1024 / 1024} MiB`, {
       status,
       method,
       url,
@@ -392,13 +395,13 @@ function readPem(file: string, option: string): Buffer {
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData["body"], tooLarge: () => Error): Promise<string> {
+async function readCapped(body: Dispatcher.ResponseData["body"], limit: number, tooLarge: () => Error): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       body.destroy();
       throw tooLarge();
     }

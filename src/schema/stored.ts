@@ -48,12 +48,13 @@ function defaultOf(field: FieldSpec | undefined): unknown {
 }
 
 /**
- * Deep equality of JSON values as Kong stores them: `undefined` and `null` are both "unset", but an
- * empty list is a value of its own; lists keep their order; UUIDs compare without letter case.
+ * Deep equality of JSON values as Kong stores them: `undefined`, `null` and a record of such are all
+ * "unset", but an empty list is a value of its own; lists keep their order; UUIDs compare without
+ * letter case.
  */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+  if (isUnset(a) && isUnset(b)) return true;
   if (typeof a === "string" && typeof b === "string") return UUID_PATTERN.test(a) && a.toLowerCase() === b.toLowerCase();
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
   if (isRecord(a) && isRecord(b)) {
@@ -61,6 +62,12 @@ function sameJson(a: unknown, b: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/** Unset: undefined, null, or a record of unset fields (Kong fills a record's absent fields with null); never `[]`. */
+function isUnset(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return isRecord(value) && Object.values(value).every(isUnset);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -326,7 +326,8 @@ export interface PluginSessionAttributes {
   /**
    * A list of partials to be used by the plugin (Kong Enterprise 3.10+).
    *
-   * Kong: `partials`. Omitted from the request when empty, so older Kong versions keep working.
+   * Kong: `partials`. Left out of the request when unset, so older Kong versions keep working; `[]` is
+   * sent as `[]` (a field older Kong versions refuse).
    * @default - none
    */
   readonly partials?: PluginSessionPartials[] | Resolvable;

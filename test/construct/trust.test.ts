@@ -223,6 +223,15 @@ describe("secrets", () => {
     );
   });
 
+  it("fails when a literal secret would not fit its environment variable, without printing it", () => {
+    const { stack } = stackWithProvider();
+    new PluginSession(stack, "fits", { config: { secret: "s".repeat(98_000) }, route: route(1) });
+    const error = thrown(() => new PluginSession(stack, "too-long", { config: { secret: "t".repeat(99_000) }, route: route(2) }));
+    expect(error.message).toBe(
+      'invalid session plugin at "payments/too-long", 1 problem:\n  - config.secret: must fit in one environment variable of the apply-time program once base64-encoded, at most 98286 bytes (Linux\'s limit of 128 KiB per variable), got <redacted>',
+    );
+  });
+
   it("takes a vault reference only with its closing brace: without it, it is a literal secret", () => {
     const { stack } = stackWithProvider();
     const broken = new PluginSession(stack, "broken", { config: { secret: "{vault://env/session-secret" }, route: route(1) });

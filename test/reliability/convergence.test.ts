@@ -177,6 +177,6 @@ describe.skipIf(!TERRAFORM_VERSION)(`${RUNS} terraform runs of ${PLUGINS} plugin
     figures[`requests that needed more than ${OLD_ATTEMPTS} attempts (0.1 gave up there)`] = beyondOld;
     figures["wall time of the series"] = seconds(sum((r) => r.ms));
     figures["settings"] = `requestTimeoutMs ${REQUEST_TIMEOUT_MS}, deadlineMs and maxRetries unset (60 s per plugin, no count), delayed answers ${DELAY_MS} ms, 429 with Retry-After: 1, seeds ${SEED}–${SEED + RUNS}`;
-    record({ id: "trust-retries", rows, figures });
+    record({ id: "faults-convergence", rows, figures });
   });
 });

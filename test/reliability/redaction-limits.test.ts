@@ -21,7 +21,7 @@ import { applyEnv, cleanEnv, runProgram, type ProgramResult } from "./support/pr
 import { n, record, seconds, type ResultRow } from "./support/results.js";
 
 const TOKEN = "kpat_redactlimits_W2eR4tY6uI8oP0aS1dF3";
-/** Kong's default page is 100 plugins; with these secrets one page of more than 88 passes 1 MiB */
+/** Kong's default page is 100 plugins; with these secrets one page of more than 88 passes 1 MiB (one plugin's limit) */
 const OTHERS = size(30, 80);
 const CJK_LENGTH = 3700;
 const LONG_LENGTH = 40_000;
@@ -200,14 +200,14 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
       c.expect(result);
       expectNoLeak(`CLI ${c.name}`, output, [TOKEN, ...secrets]);
       rows.push({
-        tried: `CLI \`${c.args().map((a) => (a === outdir ? "<synth dir>" : a)).join(" ")}\`${c.env?.KONG_CDKTF_DEBUG ? " with KONG_CDKTF_DEBUG=1" : ""}: ${OTHERS + 2} live session plugins with ${n(CJK_LENGTH)}-character CJK secrets (some with regex specials), admin token required`,
+        tried: `CLI \`${c.args().map((a) => (a === outdir ? "<synth dir>" : a)).join(" ")}\`${c.env?.KONG_CDKTF_DEBUG ? " with KONG_CDKTF_DEBUG=1" : ""}${c.args().includes("--tag") ? ` (reads the ${DEBUG_SAMPLE} tagged)` : ""}: ${OTHERS + 2} live session plugins with ${n(CJK_LENGTH)}-character CJK secrets (some with regex specials), admin token required`,
         times: `1 run, ${n(output.length)} characters of output`,
         held: `exit ${c.exit} in ${seconds(result.ms)}; no "Invalid regular expression"; the token and ${secrets.length} secrets absent as is, JSON-escaped, \\u-escaped, URL-encoded and by their first 12 characters`,
       });
     });
   }
 
-  it("fails when one page of plugins is larger than 1 MiB (100 such plugins), without leaking", async () => {
+  it("reads a page of plugins larger than 1 MiB (100 such plugins), without leaking", async () => {
     const more: string[] = [];
     for (let i = OTHERS + 2; i < 100; i++) {
       const secret = cjkSecret(i + 1, CJK_LENGTH);
@@ -215,14 +215,13 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
       kong.seedPlugin({ name: "session", config: { secret, cookie_name: `other-${i}` } });
     }
     const result = await cli(["import", "--all"], env());
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toBe("error KONG_INVALID_RESPONSE: invalid answer to GET /plugins (200): larger than 1 MiB\n");
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/new PluginSession\(/g)).toHaveLength(100);
     expectNoLeak("CLI import --all of 100", result.stdout + result.stderr, [TOKEN, ...secrets, ...more]);
     rows.push({
-      tried: `CLI \`import --all\` with 100 such plugins: Kong's default page of 100 is over 1 MiB`,
+      tried: `CLI \`import --all\` with 100 such plugins: Kong's default page of 100 is over 1 MiB (pages may take 16 MiB)`,
       times: "1 run",
-      held: "exit 1 with `error KONG_INVALID_RESPONSE: invalid answer to GET /plugins (200): larger than 1 MiB`, nothing on stdout; no token or secret",
+      held: `exit 0 in ${seconds(result.ms)}; 100 plugins printed; no token or secret`,
     });
   });
 });

@@ -19,7 +19,7 @@ describe.skipIf(FULL)("docs/RELIABILITY.md", () => {
     expect(readFileSync(DOC, "utf8")).toBe(render(loadResults(), run));
   });
 
-  it("records full sizes: at least 50 plugins under faults, 1,000 generated cases, 500 plugins of load", () => {
+  it("records full sizes: at least 50 plugins under faults, 1,000 generated cases, 500 plugins of load, 20 converging runs of 100 plugins", () => {
     const results = loadResults();
     const text = (id: string) => JSON.stringify(results.get(id));
     expect(Number(/terraform apply \(create\) of (\d+) PluginSessions/.exec(text("faults-random"))?.[1])).toBeGreaterThanOrEqual(50);
@@ -27,6 +27,9 @@ describe.skipIf(FULL)("docs/RELIABILITY.md", () => {
       expect(Number(cases[1]!.replace(/,/g, ""))).toBeGreaterThanOrEqual(1000);
     }
     expect(Number(/one stack of (\d+) PluginSessions/.exec(text("load"))?.[1])).toBeGreaterThanOrEqual(500);
+    const convergence = /(\d+) real `terraform apply` runs of one stack of (\d+) PluginSessions/.exec(text("faults-convergence"));
+    expect(Number(convergence?.[1])).toBeGreaterThanOrEqual(20);
+    expect(Number(convergence?.[2])).toBeGreaterThanOrEqual(100);
   });
 
   it("lists every scenario of the manifest once", () => {

@@ -131,6 +131,20 @@ describe("listPlugins", () => {
     expect(all).toEqual([]);
   });
 
+  test("asks again for half the page when a page is larger than 16 MiB", async () => {
+    const big = livePlugin({}, { cookie_domain: "x".repeat(200 * 1024) });
+    const page = (n: number) => Array.from({ length: n }, (_, i) => ({ ...big, id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` }));
+    // 100 plugins of 200 KiB: 20 MiB; 50 of them: 10 MiB
+    kong.intercept({ path: "/plugins", method: "GET" }).reply(200, { data: page(100), next: null }, JSON_HEADERS);
+    kong.intercept({ path: "/plugins?size=50", method: "GET" }).reply(200, { data: page(50), offset: "o", next: "/plugins?offset=o" }, JSON_HEADERS);
+    kong.intercept({ path: "/plugins?size=50&offset=o", method: "GET" }).reply(200, { data: page(50).slice(0, 3), next: null }, JSON_HEADERS);
+    const { client } = clientOn(agent);
+
+    let count = 0;
+    for await (const _ of client.listPlugins(undefined)) count++;
+    expect(count).toBe(53);
+  });
+
   test("fails when Kong returns the same offset twice", async () => {
     kong.intercept({ path: "/plugins", method: "GET" }).reply(200, { data: [], offset: "x" }, JSON_HEADERS);
     kong.intercept({ path: "/plugins?offset=x", method: "GET" }).reply(200, { data: [], offset: "x" }, JSON_HEADERS);

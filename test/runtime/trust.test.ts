@@ -181,6 +181,16 @@ describe("Kong's own answers only", () => {
     expect(stableTimes(out.stdout)).toBe(`kong: session plugin ${ID} unchanged (default workspace) in N ms\n`);
   });
 
+  test("writes nothing when Kong holds a record's unset parts as null", async () => {
+    const ordering = { before: { access: ["key-auth"] }, after: { access: null } };
+    kong.intercept({ path, method: "GET" }).reply(200, livePlugin({ tags: [OWNER_TAG], ordering }), JSON_HEADERS);
+
+    const out = await runOn(agent, ["apply"], applyEnv({ ordering: { before: { access: ["key-auth"] } } }));
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("unchanged");
+  });
+
   test("writes when a field left unset holds something else than Kong's default", async () => {
     kong.intercept({ path, method: "GET" }).reply(200, livePlugin({ tags: [OWNER_TAG] }, { cookie_name: "sid", cookie_path: "/old" }), JSON_HEADERS);
     kong.intercept({ path, method: "PUT" }).reply(200, livePlugin({ tags: [OWNER_TAG] }, { cookie_name: "sid" }), JSON_HEADERS);

@@ -49,7 +49,7 @@ export class PluginSession extends Construct {
   /** The workspace, or undefined for unprefixed Admin API paths (`default`). */
   readonly workspace?: string;
   readonly provider: KongGatewayProvider;
-  /** The resource whose destroy deletes the plugin; replaced only when the id or the workspace changes. */
+  /** The resource whose destroy deletes the plugin; created once, never replaced: its id is the plugin's owner token. */
   readonly identityResource: DataResource | NullResource;
   /** The resource whose creation writes the plugin; replaced on every configuration change. */
   readonly configResource: DataResource | NullResource;

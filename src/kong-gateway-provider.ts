@@ -6,11 +6,13 @@ import { runtimeAsset } from "./internal/runtime-asset.js";
 import { escapeTemplate, isUnresolved } from "./internal/tokens.js";
 import { ENV, MAX_REAP_CHUNKS, type ConnectionOptions, type RuntimeAction } from "./runtime/contract.js";
 import { normaliseServerUrl, showServerUrl } from "./runtime/server-url.js";
+import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongEdition, type ResolvedTarget } from "./schema/engine/target.js";
+import { OSS_VERSIONS } from "./schema/generated/versions.js";
 import { closest } from "./schema/suggest.js";
 import { PluginSessionValidationError, type ValidationIssue } from "./schema/validate.js";
 import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 
-export type { Backend };
+export type { Backend, KongEdition };
 
 /** TLS settings for an `https` Admin API; files are read where Terraform runs. */
 export interface KongTlsOptions {
@@ -59,6 +61,23 @@ export interface KongGatewayProviderProps {
    * @default "terraform_data"
    */
   readonly backend?: Backend;
+  /**
+   * The version of Kong Gateway the plugins run on, `major.minor` (a patch or an Enterprise build
+   * number may follow: `3.9.1`, `3.4.3.17`). Plugins, fields and values that version lacks are
+   * errors at synth, naming the first version that has them.
+   *
+   * Open-source Kong: 3.4 to 3.9 (its last release); Kong Enterprise: 3.4 to 3.15.
+   * @default - the newest Kong Enterprise with published schemas (3.15): everything is accepted
+   */
+  readonly kongVersion?: string;
+  /**
+   * Open-source Kong (`oss`) or Kong Enterprise (`enterprise`). Enterprise-only plugins, entity fields
+   * (`ordering`, `partials`, `condition`, `consumerGroup`) and protocols (`ws`, `wss`) are errors at
+   * synth for `oss`.
+   *
+   * @default "enterprise"
+   */
+  readonly edition?: KongEdition;
   /**
    * Mixed into the plugin ids derived from construct paths, so that two apps that name their
    * stacks and constructs alike derive different ids on one Kong. Changing it changes every derived
@@ -159,6 +178,8 @@ export class KongGatewayProvider extends Construct {
   readonly backend: Backend;
   /** What derived plugin ids mix in, if set. */
   readonly idNamespace?: string;
+  /** The Kong version and edition the plugins are validated for. */
+  readonly target: ResolvedTarget;
   /** the provider block added for the backend (hashicorp/null), if any */
   readonly terraformProvider?: TerraformProvider;
   /** the resource whose replacement deletes from Kong the plugins removed from the code */
@@ -178,6 +199,7 @@ export class KongGatewayProvider extends Construct {
     this.serverUrl = isUnresolved(serverUrl) ? serverUrl : normaliseServerUrl(serverUrl).url!;
     this.backend = backend;
     if (props.idNamespace !== undefined) this.idNamespace = props.idNamespace;
+    this.target = resolveTarget({ edition: props.edition ?? DEFAULT_TARGET.edition, version: props.kongVersion ?? defaultVersion(props.edition) });
     this.connectionJson = escapeTemplate(JSON.stringify(connectionOptions(props)));
     this.terraformProvider = backendProvider(this, this.backend);
 
@@ -243,6 +265,11 @@ export class KongGatewayProvider extends Construct {
   }
 }
 
+/** Without a version: the newest of the edition (open-source Kong's last release, or the newest Enterprise). */
+function defaultVersion(edition: KongEdition | undefined): string {
+  return edition === "oss" ? OSS_VERSIONS[OSS_VERSIONS.length - 1]! : DEFAULT_TARGET.version;
+}
+
 function connectionOptions(props: KongGatewayProviderProps): ConnectionOptions {
   const tls = props.tls ?? {};
   const options: Record<string, unknown> = {
@@ -262,6 +289,8 @@ function connectionOptions(props: KongGatewayProviderProps): ConnectionOptions {
 
 const KNOWN_PROPS = [
   "serverUrl",
+  "kongVersion",
+  "edition",
   "backend",
   "idNamespace",
   "headers",
@@ -311,6 +340,11 @@ function validateProviderProps(props: KongGatewayProviderProps, backend: Backend
   if (props.idNamespace !== undefined) {
     if (isUnresolved(props.idNamespace)) problem("idNamespace", props.idNamespace, "must be a literal value (plugin ids are derived at synth)");
     else if (typeof props.idNamespace !== "string" || props.idNamespace === "") problem("idNamespace", props.idNamespace, "expected a non-empty string");
+  }
+  for (const key of ["kongVersion", "edition"] as const) if (isUnresolved(props[key])) problem(key, props[key], "must be a literal value (plugins are validated for it at synth)");
+  const target = targetProblem({ edition: props.edition, version: props.kongVersion });
+  if (target && !isUnresolved(props.kongVersion) && !isUnresolved(props.edition)) {
+    problem(target.field, target.field === "edition" ? props.edition : props.kongVersion, target.message);
   }
   const tokenHeader = props.adminTokenHeader ?? DEFAULT_TOKEN_HEADER;
   if (props.adminTokenHeader !== undefined) {

@@ -74,8 +74,10 @@ export interface ApplyRequest {
   readonly owner: string;
   /** true when the construct names the plugin's id: it may take over a plugin another stack owns */
   readonly adopt?: boolean;
+  /** the Kong the plugin is validated for (`KongGatewayProvider`'s `edition` and `kongVersion`); absent: the newest Enterprise */
+  readonly target?: { readonly edition: "oss" | "enterprise"; readonly version: string };
   /**
-   * The Kong body in Kong's snake_case names, with `"name": "session"`, unset fields omitted.
+   * The Kong body in Kong's snake_case names, with the plugin's `name`, unset fields omitted.
    * Values that were unresolved references at synth are {@link RefPlaceholder}s.
    */
   readonly payload: Record<string, unknown>;

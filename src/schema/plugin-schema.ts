@@ -76,7 +76,7 @@ const stringError = (issue: { readonly input?: unknown }) => (issue.input === un
 /** A lone surrogate: JSON carries it as `\udXXX`, which Kong's JSON decoder (lua-cjson) refuses. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // `abort`: like Kong, an empty string reports only its length, not also the pattern that follows
-const nonEmptyString = () =>
+export const nonEmptyString = () =>
   z
     .string({ error: stringError })
     .check(
@@ -85,7 +85,7 @@ const nonEmptyString = () =>
     );
 const uuid = () => nonEmptyString().check(z.regex(UUID_PATTERN, { error: MESSAGES.uuid }));
 const name = () => nonEmptyString().check(z.regex(NAME_PATTERN, { error: MESSAGES.name }));
-const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]], { error: MESSAGES.oneOf(values) });
+export const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string[]], { error: MESSAGES.oneOf(values) });
 
 /**
  * Builds the schemas of the field table, one instance per distinct rule: zod schemas are immutable,
@@ -143,47 +143,62 @@ function buildPluginSchema() {
   const fields = new SchemaBuilder();
   const shape: Record<string, z.ZodMiniType> = {};
   for (const field of PLUGIN_FIELDS) shape[field.kong] = z.optional(fields.field(field));
-  const access = z.strictObject(
-    { access: z.optional(z.array(fields.string, { error: MESSAGES.array })) },
-    { error: MESSAGES.record },
-  );
-  const foreign = z.strictObject({ id: fields.uuid }, { error: MESSAGES.record });
+  const parts = entitySchemaParts();
   Object.assign(shape, {
     name: z.literal("session", { error: MESSAGES.sessionName }),
-    id: z.optional(fields.uuid),
-    instance_name: z.optional(fields.name),
-    tags: z.optional(
-      z.array(
-        nonEmptyString().check(
-          z.regex(TAG_PATTERN, { error: MESSAGES.tag }),
-          z.refine((value: string) => !value.startsWith(OWNER_TAG_PREFIX), { error: MESSAGES.ownerTag }),
-        ),
-        { error: MESSAGES.set },
-      ),
-    ),
-    // characters (code points), as the official provider counts them (UTF8LengthAtMost(1024))
-    condition: z.optional(
-      nonEmptyString().check(z.refine((value: string) => codePoints(value) <= CONDITION_MAX_LENGTH, { error: MESSAGES.condition })),
-    ),
-    // Kong's `timestamp` rule: an integer greater than 0
-    created_at: z.optional(z.int({ error: MESSAGES.integer }).check(z.gt(0, { error: MESSAGES.timestamp }))),
+    ...parts.fields,
     config: z.optional(buildConfigSchema(fields)),
-    ordering: z.optional(
-      z.strictObject({ after: z.optional(access), before: z.optional(access) }, { error: MESSAGES.record }),
-    ),
-    partials: z.optional(
-      z.array(
-        z.strictObject(
-          { id: z.optional(fields.uuid), name: z.optional(fields.name), path: z.optional(fields.string) },
-          { error: MESSAGES.record },
-        ),
-        { error: MESSAGES.array },
-      ),
-    ),
-    route: z.optional(foreign),
-    service: z.optional(foreign),
+    route: z.optional(parts.foreign),
+    service: z.optional(parts.foreign),
   });
   return z.strictObject(shape, { error: MESSAGES.record });
+}
+
+function buildEntitySchemaParts() {
+  const string = nonEmptyString();
+  const uuidSchema = uuid();
+  const nameSchema = name();
+  const access = z.strictObject({ access: z.optional(z.array(string, { error: MESSAGES.array })) }, { error: MESSAGES.record });
+  return {
+    /** `{ id }` of a route, service, consumer or consumer group */
+    foreign: z.strictObject({ id: uuidSchema }, { error: MESSAGES.record }),
+    /** the plugin entity's own fields, the same for every plugin (protocols, config and scopes apart) */
+    fields: {
+      id: z.optional(uuidSchema),
+      instance_name: z.optional(nameSchema),
+      enabled: z.optional(z.boolean({ error: MESSAGES.boolean })),
+      updated_at: z.optional(z.int({ error: MESSAGES.integer })),
+      tags: z.optional(
+        z.array(
+          nonEmptyString().check(
+            z.regex(TAG_PATTERN, { error: MESSAGES.tag }),
+            z.refine((value: string) => !value.startsWith(OWNER_TAG_PREFIX), { error: MESSAGES.ownerTag }),
+          ),
+          { error: MESSAGES.set },
+        ),
+      ),
+      // characters (code points), as the official provider counts them (UTF8LengthAtMost(1024))
+      condition: z.optional(
+        nonEmptyString().check(z.refine((value: string) => codePoints(value) <= CONDITION_MAX_LENGTH, { error: MESSAGES.condition })),
+      ),
+      // Kong's `timestamp` rule: an integer greater than 0
+      created_at: z.optional(z.int({ error: MESSAGES.integer }).check(z.gt(0, { error: MESSAGES.timestamp }))),
+      ordering: z.optional(z.strictObject({ after: z.optional(access), before: z.optional(access) }, { error: MESSAGES.record })),
+      partials: z.optional(
+        z.array(
+          z.strictObject({ id: z.optional(uuidSchema), name: z.optional(nameSchema), path: z.optional(string) }, { error: MESSAGES.record }),
+          { error: MESSAGES.array },
+        ),
+      ),
+    },
+  };
+}
+
+let parts: ReturnType<typeof buildEntitySchemaParts> | undefined;
+
+/** The schemas of the plugin entity's own fields, built once, shared by every plugin's schema. */
+export function entitySchemaParts(): ReturnType<typeof buildEntitySchemaParts> {
+  return (parts ??= buildEntitySchemaParts());
 }
 
 let pluginSchema: ReturnType<typeof buildPluginSchema> | undefined;

@@ -10,8 +10,8 @@ export type Path = ReadonlyArray<string | number>;
 
 /** One problem with one value. */
 export interface ValidationIssue {
-  /** stable kind of problem */
-  readonly code: "invalid_value" | "unknown_field" | "conflict";
+  /** stable kind of problem; `unavailable`: what the targeted Kong version or edition lacks */
+  readonly code: "invalid_value" | "unknown_field" | "conflict" | "unavailable";
   /** where, in Kong's names (`["config", "cookie_same_site"]`) */
   readonly kongPath: Path;
   /** where, in the TypeScript props (`config.cookieSameSite`) */
@@ -142,13 +142,18 @@ export function formatValidationIssues(subject: string, issues: readonly Validat
 }
 
 /** Thrown when a plugin's configuration is invalid (at synth, at apply, or by `validate`). */
-export class PluginSessionValidationError extends Error {
+export class KongPluginValidationError extends Error {
   readonly code = "KONG_CDKTF_INVALID_CONFIG" as const;
-  override readonly name = "PluginSessionValidationError";
+  override readonly name: string = "KongPluginValidationError";
   constructor(
     readonly subject: string,
     readonly issues: readonly ValidationIssue[],
   ) {
     super(formatValidationIssues(subject, issues));
   }
+}
+
+/** Thrown when a session plugin's (or a provider's) configuration is invalid. */
+export class PluginSessionValidationError extends KongPluginValidationError {
+  override readonly name: string = "PluginSessionValidationError";
 }

@@ -87,7 +87,7 @@ describe("PluginSession errors", () => {
       construct.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data as string);
     expect(warnings(literal)).toMatchInlineSnapshot(`
       [
-        "config.secret of session plugin at "payments/literal" is a literal string: it is written into the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs) and lives in your code; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
+        "config.secret of session plugin at "payments/literal" is a literal string: written into the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs) and kept in your code; pass a sensitive TerraformVariable or a Kong vault reference ({vault://env/session-secret}) instead",
       ]
     `);
     expect(warnings(literal).join()).not.toContain("s3cr3t-value-123");

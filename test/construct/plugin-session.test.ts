@@ -37,6 +37,8 @@ describe("PluginSession synthesis", () => {
       serverUrl: "http://localhost:8001",
       path: "payments/session",
       owner: { $ref: "0", as: "string" },
+      // validated for the newest Kong Enterprise (no kongVersion on the provider); the program validates again for it
+      target: { edition: "enterprise", version: "3.15" },
       payload: {
         name: "session",
         config: { cookie_name: "sid", cookie_same_site: "Lax", logout_methods: ["POST"], rolling_timeout: 3600 },

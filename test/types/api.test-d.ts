@@ -302,7 +302,7 @@ describe("validation API", () => {
   });
 
   it("issues carry a literal code, both paths, the value and the message", () => {
-    expectTypeOf<ValidationIssue["code"]>().toEqualTypeOf<"invalid_value" | "unknown_field" | "conflict">();
+    expectTypeOf<ValidationIssue["code"]>().toEqualTypeOf<"invalid_value" | "unknown_field" | "conflict" | "unavailable">();
     expectTypeOf<ValidationIssue["propPath"]>().toEqualTypeOf<string>();
     expectTypeOf<ValidationIssue["kongPath"]>().toEqualTypeOf<ReadonlyArray<string | number>>();
     expectTypeOf<ValidationIssue["value"]>().toEqualTypeOf<unknown>();

@@ -1,0 +1,79 @@
+/**
+ * The generator: Kong's published data (../shared/kong) → this project's tables of facts, the typed
+ * construct of every plugin, the emulator's compact JSON Schemas and the plugin reference pages.
+ *
+ *   npm run generate             write every generated file (and delete stale ones)
+ *   tsx scripts/generate-plugins.ts --check   exit 1, listing them, when the committed files differ
+ *
+ * Only facts are written (names, kinds, defaults, enums, bounds, markers, versions), never a sentence
+ * of Kong's documentation.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { buildPluginFacts } from "./generate/build-facts.js";
+import { emitFacts } from "./generate/emit-facts.js";
+import type { Files } from "./generate/emit.js";
+import { readKongData } from "./generate/kong-data.js";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const DATA = path.resolve(ROOT, "..", "shared", "kong");
+
+/** The directories the generator owns: every file in them is generated. */
+export const GENERATED_DIRS = ["src/schema/generated"];
+
+/** Every generated file, from the data directory. */
+export function generate(dataDir = DATA): Files {
+  const kong = readKongData(dataDir);
+  const facts = [...kong.schemas.keys()].sort().map((name) => buildPluginFacts(name, kong));
+  const files: Files = new Map();
+  emitFacts(files, facts, kong);
+  return files;
+}
+
+/** The generated files that differ from the working tree: changed, missing, or stale (to delete). */
+export function differences(files: Files): string[] {
+  const found: string[] = [];
+  for (const [file, content] of files) {
+    const full = path.join(ROOT, file);
+    if (!existsSync(full)) found.push(`missing: ${file}`);
+    else if (readFileSync(full, "utf8") !== content) found.push(`differs: ${file}`);
+  }
+  for (const dir of GENERATED_DIRS) {
+    for (const file of listFiles(path.join(ROOT, dir))) {
+      const relative = path.relative(ROOT, file).split(path.sep).join("/");
+      if (!files.has(relative)) found.push(`stale: ${relative}`);
+    }
+  }
+  return found.sort();
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
+}
+
+function write(files: Files): void {
+  for (const dir of GENERATED_DIRS) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
+  for (const [file, content] of files) {
+    const full = path.join(ROOT, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+}
+
+if (require.main === module) {
+  const files = generate();
+  if (process.argv.includes("--check")) {
+    const found = differences(files);
+    if (found.length > 0) {
+      process.stderr.write(`the generated files are not what the generator produces (run npm run generate):\n${found.map((f) => `  ${f}`).join("\n")}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`generated files up to date (${files.size} files)\n`);
+  } else {
+    write(files);
+    process.stdout.write(`wrote ${files.size} generated files\n`);
+  }
+}

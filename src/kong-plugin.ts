@@ -1,0 +1,327 @@
+import { Construct } from "constructs";
+import type { DataResource } from "cdktf";
+import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+import { claimPlugin, derivedId, pluginResources, referencesNeedInput, warnAboutSecrets } from "./internal/plugin-resources.js";
+import { isUnresolved } from "./internal/tokens.js";
+import { KongGatewayProvider } from "./kong-gateway-provider.js";
+import { attributesAt } from "./schema/engine/facts-schema.js";
+import { convertPluginProps, kongPathToProps, validatePluginBody } from "./schema/engine/validate-plugin.js";
+import type { FieldFacts, PluginFacts } from "./schema/facts.js";
+import { PROTOCOLS } from "./schema/fields.js";
+import { loadPluginFacts } from "./schema/generated/catalog.js";
+import { DATA_VERSIONS, OSS_VERSIONS } from "./schema/generated/versions.js";
+import { workspaceSchema } from "./schema/plugin-schema.js";
+import type { OneOf, PluginProtocol, PluginSessionOrdering, PluginSessionPartials, Resolvable } from "./schema/types.js";
+import { KongPluginValidationError, type ValidationIssue } from "./schema/validate.js";
+
+/** A reference to another Kong entity by its id (Kong: `route`, `service`, `consumer`, `consumer_group`). */
+export interface KongEntityReference {
+  /**
+   * The entity's id (a UUID), often another resource's attribute.
+   *
+   * @default - required when the reference is given
+   */
+  readonly id?: string;
+}
+
+/** The attributes every plugin takes beside its `config` and the scopes only some take, camelCased. */
+export interface KongPluginEntityProps {
+  /**
+   * The Kong Admin API the plugin lives in.
+   *
+   * @default - the only `KongGatewayProvider` of the stack
+   */
+  readonly provider?: KongGatewayProvider;
+  /**
+   * The workspace (Kong Enterprise).
+   *
+   * @default - unprefixed Admin API paths: the `default` workspace of Kong Enterprise, the only one of open-source Kong
+   */
+  readonly workspace?: string;
+  /**
+   * The plugin's id (a UUID). Naming the id of an existing plugin adopts it.
+   *
+   * Kong: `id`.
+   * @default - a UUID derived from the construct path and workspace: the same on every synth
+   */
+  readonly id?: string;
+  /**
+   * A unique name of the plugin instance.
+   *
+   * Kong: `instance_name`.
+   * @default - none
+   */
+  readonly instanceName?: string;
+  /**
+   * Whether the plugin is applied.
+   *
+   * Kong: `enabled`.
+   * @default true
+   */
+  readonly enabled?: boolean | Resolvable;
+  /**
+   * The protocols the plugin runs for; must overlap the route's.
+   *
+   * Kong: `protocols`.
+   * @default - the plugin's default (most: grpc, grpcs, http, https)
+   */
+  readonly protocols?: OneOf<PluginProtocol>[];
+  /**
+   * Tags for grouping and filtering (printable ASCII except `,` and `/`).
+   *
+   * Kong: `tags`; the owner tag is added after them.
+   * @default - none
+   */
+  readonly tags?: string[];
+  /**
+   * Dynamic plugin ordering (Kong Enterprise).
+   *
+   * Kong: `ordering`.
+   * @default - static ordering by priority
+   */
+  readonly ordering?: PluginSessionOrdering;
+  /**
+   * The partials the plugin uses (Kong Enterprise 3.10+).
+   *
+   * Kong: `partials`.
+   * @default - none
+   */
+  readonly partials?: PluginSessionPartials[] | Resolvable;
+  /**
+   * An expression that decides per request whether the plugin runs (Kong Enterprise 3.15+), at most
+   * 1024 characters.
+   *
+   * Kong: `condition`.
+   * @default - always runs
+   */
+  readonly condition?: string;
+  /**
+   * Unix epoch when the plugin was created.
+   *
+   * Kong: `created_at`.
+   * @default - set by Kong on creation and kept by every apply
+   */
+  readonly createdAt?: number;
+  /**
+   * Unix epoch when the plugin was last updated.
+   *
+   * Kong: `updated_at`.
+   * @default - set by Kong
+   */
+  readonly updatedAt?: number;
+  /**
+   * Only requests through this route.
+   *
+   * Kong: `route`.
+   * @default - every route
+   */
+  readonly route?: KongEntityReference;
+  /**
+   * Only requests through the routes of this service.
+   *
+   * Kong: `service`.
+   * @default - every service
+   */
+  readonly service?: KongEntityReference;
+}
+
+/** What a plugin construct is built from. */
+interface PluginDefinition {
+  readonly name: string;
+  /** the plugin's facts; for a plugin this library does not know, {@link customPluginFacts} */
+  readonly facts: PluginFacts;
+  /** the Kong body and the problems of converting the props to it */
+  readonly converted: { readonly body: Record<string, unknown>; readonly issues: ValidationIssue[] };
+  /**
+   * The construct validated the body by rules of its own (the session plugin's hand-verified ones):
+   * only what the targeted Kong lacks is checked here.
+   * @default false
+   */
+  readonly ownRules?: boolean;
+  /** @default KongPluginValidationError */
+  readonly error?: new (subject: string, issues: readonly ValidationIssue[]) => Error;
+}
+
+/**
+ * A plugin of any name: its Kong body is validated against the facts of the plugin at the provider's
+ * Kong version and edition, and provisioned like `PluginSession`. The generated constructs
+ * (`PluginRateLimiting`, …) and `KongPlugin` are this with their props.
+ */
+export abstract class KongPluginConstruct extends Construct {
+  /** Kong's name of the plugin, e.g. `rate-limiting`. */
+  readonly pluginName: string;
+  /** The Kong plugin id: the `id` prop, or a UUID derived from the construct path; known at synth. */
+  readonly pluginId: string;
+  /** The workspace, or undefined for unprefixed Admin API paths (`default`). */
+  readonly workspace?: string;
+  readonly provider: KongGatewayProvider;
+  /** The resource whose destroy deletes the plugin; created once, never replaced: its id is the plugin's owner token. */
+  readonly identityResource: DataResource | NullResource;
+  /** The resource whose creation writes the plugin; replaced on every configuration change. */
+  readonly configResource: DataResource | NullResource;
+  /** Only when the id or workspace is a reference: replaced when its value changes, its destroy deletes the previous plugin. */
+  readonly referencedIdentityResource?: DataResource | NullResource;
+
+  protected constructor(scope: Construct, id: string, props: KongPluginEntityProps, definition: () => PluginDefinition) {
+    super(scope, id);
+    const { name, facts, converted, ownRules = false, error: ErrorClass = KongPluginValidationError } = definition();
+    const subject = `${name} plugin at "${this.node.path}"`;
+    this.provider = props.provider ?? KongGatewayProvider.of(this, subject);
+    this.pluginName = name;
+    this.workspace = props.workspace;
+    this.pluginId = props.id ?? derivedId(this.node.path, props.workspace, this.provider.idNamespace);
+
+    const body = converted.body;
+    const issues: ValidationIssue[] = [...converted.issues];
+    const found = validatePluginBody(facts, body, this.provider.target, isUnresolved);
+    issues.push(...(ownRules ? found.filter((issue) => issue.code === "unavailable") : found));
+    if (!ownRules) issues.push(...workspaceIssues(props.workspace));
+    const scopes = ["route", "service", "consumer", "consumer_group"].filter((s) => facts.scopes[s] !== undefined);
+    issues.push(
+      ...claimPlugin(this, this.provider, {
+        name,
+        id: this.pluginId,
+        ...(props.workspace !== undefined ? { workspace: props.workspace } : {}),
+        instanceName: props.instanceName,
+        scope: { route: props.route, service: props.service, consumer: body.consumer as KongEntityReference, consumerGroup: body.consumer_group as KongEntityReference },
+        scopes: scopes.map((s) => s.replace("_", " ")),
+      }),
+      ...referencesNeedInput(props, this.provider.backend),
+    );
+    if (issues.length > 0) throw new ErrorClass(subject, issues);
+
+    const secretPaths = secretsOf(facts, body, this.provider.target.dataIndex);
+    warnAboutSecrets(this, subject, secretPaths.map((s) => ({ propPath: s.propPath, value: valueAt(body, s.kongPath) })), `{vault://env/${name}-secret}`);
+    const resources = pluginResources(
+      this,
+      this.provider,
+      { pluginName: name, pluginId: this.pluginId, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), adopt: props.id !== undefined, body, secretPaths, target: this.provider.target },
+      (problems) => new ErrorClass(subject, problems),
+    );
+    this.identityResource = resources.identityResource;
+    this.configResource = resources.configResource;
+    if (resources.referencedIdentityResource) this.referencedIdentityResource = resources.referencedIdentityResource;
+  }
+
+  /** @internal for the generated constructs: the definition of a typed plugin of known facts */
+  protected static typed(name: string, props: object): PluginDefinition {
+    const facts = loadPluginFacts(name);
+    if (!facts) throw new Error(`internal error: no facts for plugin ${name}`);
+    return { name, facts, converted: convertPluginProps(facts, props, isUnresolved) };
+  }
+}
+
+/** Props of {@link KongPlugin}: any plugin by name, its `config` in Kong's names. */
+export interface KongPluginProps extends KongPluginEntityProps {
+  /**
+   * Kong's name of the plugin: a bundled one (`rate-limiting`), or a custom plugin installed on the
+   * nodes.
+   */
+  readonly name: string;
+  /**
+   * The plugin's configuration in Kong's names (snake_case, as the Admin API takes it). Validated at
+   * synth when the name is a plugin this library knows.
+   *
+   * @default - every field takes Kong's default
+   */
+  readonly config?: Record<string, unknown> | Resolvable;
+  /**
+   * Only requests of this consumer.
+   *
+   * Kong: `consumer`.
+   * @default - every consumer
+   */
+  readonly consumer?: KongEntityReference;
+  /**
+   * Only requests of this consumer group (Kong Enterprise).
+   *
+   * Kong: `consumer_group`.
+   * @default - every consumer group
+   */
+  readonly consumerGroup?: KongEntityReference;
+}
+
+/**
+ * Any Kong plugin by name, with an untyped `config` in Kong's names: custom plugins, or a bundled
+ * plugin written as the Admin API takes it. A known plugin's config is validated like its typed
+ * construct's (`PluginRateLimiting` for `rate-limiting`).
+ *
+ * @example
+ * new KongPlugin(stack, "limits", { name: "rate-limiting", config: { minute: 5, policy: "local" }, route: { id: routeId } });
+ */
+export class KongPlugin extends KongPluginConstruct {
+  constructor(scope: Construct, id: string, props: KongPluginProps) {
+    super(scope, id, props, () => {
+      const known = typeof props.name === "string" ? loadPluginFacts(props.name) : undefined;
+      const facts = known ?? customPluginFacts(String(props.name));
+      const { config, name, ...entity } = props;
+      // the entity fields convert like any plugin's; the config is in Kong's names already
+      const converted = convertPluginProps(facts, entity, isUnresolved);
+      const issues = [...converted.issues];
+      if (typeof name !== "string" || !/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
+        issues.push({ code: "invalid_value", kongPath: ["name"], propPath: "name", value: name, message: "expected a plugin name (lower-case letters, digits, - and _)" });
+      }
+      const body: Record<string, unknown> = { ...converted.body, name, ...(config !== undefined && config !== null ? { config } : {}) };
+      return { name: String(name), facts, converted: { body, issues } };
+    });
+  }
+}
+
+const ALL_VERSIONS = (1 << DATA_VERSIONS.length) - 1;
+
+/**
+ * The facts of a plugin this library does not know (a custom plugin): it may exist anywhere and be
+ * scoped to anything; its config is not checked.
+ */
+export function customPluginFacts(name: string): PluginFacts {
+  return {
+    name,
+    ee: ALL_VERSIONS,
+    oss: (1 << OSS_VERSIONS.length) - 1,
+    protocols: { t: "array", i: { t: "string", e: [...PROTOCOLS] } },
+    scopes: { route: ALL_VERSIONS, service: ALL_VERSIONS, consumer: ALL_VERSIONS, consumer_group: ALL_VERSIONS },
+    config: { t: "any" },
+  };
+}
+
+/** The problems of a workspace name: Kong's name rule, and not one of its reserved names. */
+function workspaceIssues(workspace: unknown): ValidationIssue[] {
+  if (workspace === undefined || isUnresolved(workspace)) return [];
+  const result = workspaceSchema().safeParse(workspace);
+  return result.success ? [] : [{ code: "invalid_value", kongPath: ["workspace"], propPath: "workspace", value: workspace, message: result.error.issues[0]!.message }];
+}
+
+/**
+ * The secrets of a body: string values (literal or reference) of fields Kong marks encrypted or
+ * referenceable, wherever they stand (in records, lists and maps), in Kong's order.
+ */
+export function secretsOf(facts: PluginFacts, body: Record<string, unknown>, index: number): Array<{ kongPath: Array<string | number>; propPath: string }> {
+  const found: Array<{ kongPath: Array<string | number>; propPath: string }> = [];
+  const visit = (field: FieldFacts, value: unknown, path: Array<string | number>) => {
+    if (value === undefined || value === null) return;
+    const attributes = attributesAt(field, index);
+    if (typeof value === "string") {
+      if (attributes.enc || attributes.ref) found.push({ kongPath: path, propPath: kongPathToProps(facts, path) });
+      return;
+    }
+    if (isUnresolved(value) || typeof value !== "object") return;
+    if (field.t === "record" && !Array.isArray(value)) {
+      for (const [name, child] of Object.entries(field.f ?? {})) visit(child, (value as Record<string, unknown>)[name], [...path, name]);
+    } else if (field.t === "array" && Array.isArray(value) && field.i) {
+      value.forEach((item, i) => visit(field.i!, item, [...path, i]));
+    } else if (field.t === "map" && !Array.isArray(value) && field.m) {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(field.m, item, [...path, key]);
+    }
+  };
+  visit(facts.config, body.config, ["config"]);
+  return found;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}

@@ -11,7 +11,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildPluginFacts } from "./generate/build-facts.js";
+import { emitConstructs } from "./generate/emit-constructs.js";
+import { emitDocs } from "./generate/emit-docs.js";
 import { emitFacts } from "./generate/emit-facts.js";
+import { emitJsonSchemas } from "./generate/emit-json-schemas.js";
 import type { Files } from "./generate/emit.js";
 import { readKongData } from "./generate/kong-data.js";
 
@@ -19,7 +22,7 @@ export const ROOT = path.resolve(__dirname, "..");
 export const DATA = path.resolve(ROOT, "..", "shared", "kong");
 
 /** The directories the generator owns: every file in them is generated. */
-export const GENERATED_DIRS = ["src/schema/generated"];
+export const GENERATED_DIRS = ["src/schema/generated", "src/plugins/generated", "src/testing/generated", "docs/plugins"];
 
 /** Every generated file, from the data directory. */
 export function generate(dataDir = DATA): Files {
@@ -27,6 +30,9 @@ export function generate(dataDir = DATA): Files {
   const facts = [...kong.schemas.keys()].sort().map((name) => buildPluginFacts(name, kong));
   const files: Files = new Map();
   emitFacts(files, facts, kong);
+  emitConstructs(files, facts, kong);
+  emitJsonSchemas(files, kong);
+  emitDocs(files, facts, kong);
   return files;
 }
 

@@ -101,6 +101,9 @@ export async function buildRuntime({ root, outfile, entry = "src/runtime/main.ts
     logLevel: "warning",
   });
   checkAssertUse(result.metafile, root);
+  // the program reads the one table of facts its stack gives it (KONG_CDKTF_FACTS): none is bundled
+  const tables = Object.keys(result.metafile.inputs).filter((input) => /schema[\\/]generated[\\/](?:plugins[\\/]|catalog\.)/.test(input));
+  if (tables.length > 0) throw new Error(`the bundled program must not include the tables of facts, but has ${tables.slice(0, 3).join(", ")}${tables.length > 3 ? ", …" : ""}`);
   // compiled by the loader as a CommonJS module's function, with the loader's module and require
   const program = `(function (exports, require, module, __filename, __dirname) {${result.outputFiles[0].text}\n})`;
   for (let i = 0; i < program.length; i++) {

@@ -23,3 +23,12 @@ export {
   formatValidationIssues,
   type ValidationIssue,
 } from "./schema/validate.js";
+export {
+  KongPlugin,
+  KongPluginConstruct,
+  type KongPluginProps,
+  type KongPluginEntityProps,
+  type KongEntityReference,
+} from "./kong-plugin.js";
+export { KongPluginValidationError } from "./schema/validate.js";
+export * from "./plugins/generated/index.js";

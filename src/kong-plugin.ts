@@ -140,6 +140,12 @@ interface PluginDefinition {
   readonly ownRules?: boolean;
   /** @default KongPluginValidationError */
   readonly error?: new (subject: string, issues: readonly ValidationIssue[]) => Error;
+  /**
+   * A plugin this library has no facts of (a custom plugin): its config is not validated, by the
+   * construct nor by the apply-time program.
+   * @default false
+   */
+  readonly custom?: boolean;
 }
 
 /**
@@ -164,7 +170,7 @@ export abstract class KongPluginConstruct extends Construct {
 
   protected constructor(scope: Construct, id: string, props: KongPluginEntityProps, definition: () => PluginDefinition) {
     super(scope, id);
-    const { name, facts, converted, ownRules = false, error: ErrorClass = KongPluginValidationError } = definition();
+    const { name, facts, converted, ownRules = false, custom = false, error: ErrorClass = KongPluginValidationError } = definition();
     const subject = `${name} plugin at "${this.node.path}"`;
     this.provider = props.provider ?? KongGatewayProvider.of(this, subject);
     this.pluginName = name;
@@ -195,7 +201,16 @@ export abstract class KongPluginConstruct extends Construct {
     const resources = pluginResources(
       this,
       this.provider,
-      { pluginName: name, pluginId: this.pluginId, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), adopt: props.id !== undefined, body, secretPaths, target: this.provider.target },
+      {
+        pluginName: name,
+        pluginId: this.pluginId,
+        ...(props.workspace !== undefined ? { workspace: props.workspace } : {}),
+        adopt: props.id !== undefined,
+        body,
+        secretPaths,
+        target: this.provider.target,
+        rules: ownRules ? "built-in" : custom ? "custom" : "facts",
+      },
       (problems) => new ErrorClass(subject, problems),
     );
     this.identityResource = resources.identityResource;
@@ -262,7 +277,7 @@ export class KongPlugin extends KongPluginConstruct {
         issues.push({ code: "invalid_value", kongPath: ["name"], propPath: "name", value: name, message: "expected a plugin name (lower-case letters, digits, - and _)" });
       }
       const body: Record<string, unknown> = { ...converted.body, name, ...(config !== undefined && config !== null ? { config } : {}) };
-      return { name: String(name), facts, converted: { body, issues } };
+      return { name: String(name), facts, converted: { body, issues }, custom: known === undefined };
     });
   }
 }
@@ -297,23 +312,25 @@ function workspaceIssues(workspace: unknown): ValidationIssue[] {
  */
 export function secretsOf(facts: PluginFacts, body: Record<string, unknown>, index: number): Array<{ kongPath: Array<string | number>; propPath: string }> {
   const found: Array<{ kongPath: Array<string | number>; propPath: string }> = [];
-  const visit = (field: FieldFacts, value: unknown, path: Array<string | number>) => {
+  // the strings of a secret list or map are secrets, whether or not its items say so themselves
+  const visit = (field: FieldFacts, value: unknown, path: Array<string | number>, inherited: boolean) => {
     if (value === undefined || value === null) return;
     const attributes = attributesAt(field, index);
+    const secret = inherited || attributes.enc === true || attributes.ref === true;
     if (typeof value === "string") {
-      if (attributes.enc || attributes.ref) found.push({ kongPath: path, propPath: kongPathToProps(facts, path) });
+      if (secret) found.push({ kongPath: path, propPath: kongPathToProps(facts, path) });
       return;
     }
     if (isUnresolved(value) || typeof value !== "object") return;
     if (field.t === "record" && !Array.isArray(value)) {
-      for (const [name, child] of Object.entries(field.f ?? {})) visit(child, (value as Record<string, unknown>)[name], [...path, name]);
+      for (const [name, child] of Object.entries(field.f ?? {})) visit(child, (value as Record<string, unknown>)[name], [...path, name], false);
     } else if (field.t === "array" && Array.isArray(value) && field.i) {
-      value.forEach((item, i) => visit(field.i!, item, [...path, i]));
+      value.forEach((item, i) => visit(field.i!, item, [...path, i], secret));
     } else if (field.t === "map" && !Array.isArray(value) && field.m) {
-      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(field.m, item, [...path, key]);
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(field.m, item, [...path, key], secret);
     }
   };
-  visit(facts.config, body.config, ["config"]);
+  visit(facts.config, body.config, ["config"], false);
   return found;
 }
 

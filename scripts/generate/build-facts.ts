@@ -3,6 +3,7 @@
  * versions, each field with the versions that have it and the attributes that differ between them.
  */
 import type { FactKind, FieldAttributes, FieldFacts, PluginFacts } from "../../src/schema/facts.js";
+import { KONG_GENERATED_FIELDS } from "../../src/schema/kong-generated.js";
 import type { KongData, SchemaNode } from "./kong-data.js";
 
 /** A field in the versions that have it: version index → its JSON Schema node (and whether required). */
@@ -56,7 +57,7 @@ function kindOf(node: SchemaNode): FactKind {
   }
 }
 
-function attributesOf(source: { node: SchemaNode; required: boolean; referenceable: boolean }): FieldAttributes {
+function attributesOf(source: { node: SchemaNode; required: boolean; referenceable: boolean; generated?: boolean }): FieldAttributes {
   const { node } = source;
   const t = kindOf(node);
   const attributes: { -readonly [K in keyof FieldAttributes]: FieldAttributes[K] } = { t };
@@ -70,6 +71,12 @@ function attributesOf(source: { node: SchemaNode; required: boolean; referenceab
   if (source.required) attributes.req = true;
   if (node["x-encrypted"]) attributes.enc = true;
   if (node["x-referenceable"] || source.referenceable) attributes.ref = true;
+  if (source.generated) {
+    // Kong makes the value: a published default is one random value, "required" means "always set"
+    delete attributes.d;
+    delete attributes.req;
+    attributes.g = true;
+  }
   return attributes;
 }
 
@@ -83,10 +90,11 @@ function buildField(sources: Sources, parentMask: number, path: string, data: Pl
   const indexes = [...sources.keys()].sort((a, b) => a - b);
   const mask = maskOf(indexes);
   const newest = indexes[indexes.length - 1]!;
-  const base = attributesOf(sources.get(newest)!);
+  const generated = data.generated(path);
+  const base = attributesOf({ ...sources.get(newest)!, generated });
   const others = new Map<string, { mask: number; attributes: FieldAttributes }>();
   for (const index of indexes) {
-    const attributes = attributesOf(sources.get(index)!);
+    const attributes = attributesOf({ ...sources.get(index)!, generated });
     if (same(attributes, base)) continue;
     const key = JSON.stringify(attributes);
     const group = others.get(key) ?? { mask: 0, attributes };
@@ -131,6 +139,8 @@ function buildField(sources: Sources, parentMask: number, path: string, data: Pl
 
 interface PluginData {
   referenceable(index: number, path: string): boolean;
+  /** whether Kong generates the field's value (the hand table of `kong-generated.ts`) */
+  generated(path: string): boolean;
 }
 
 /** The facts of one plugin. */
@@ -140,6 +150,7 @@ export function buildPluginFacts(name: string, kong: KongData): PluginFacts {
   const ee = maskOf(indexes.map(([, i]) => i));
   const data: PluginData = {
     referenceable: (index, path) => kong.referenceable.get(name)?.get(kong.versions[index]!)?.has(path) ?? false,
+    generated: (path) => (KONG_GENERATED_FIELDS[name] ?? []).includes(path),
   };
   const top = (field: string): Sources => {
     const sources: Sources = new Map();

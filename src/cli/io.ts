@@ -7,6 +7,8 @@
  */
 import type { Dispatcher } from "undici";
 import { Redactor, type OutputStream } from "../runtime/log.js";
+import { loadPluginFacts } from "../schema/generated/catalog.js";
+import { secretStringsOf } from "../schema/plugin-secrets.js";
 import { isVaultReference } from "../schema/vault.js";
 
 /** The environment, like `process.env`. */
@@ -52,6 +54,10 @@ export class CliUsageError extends Error {
  * secrets: Kong stores and returns them as they are, and `import` prints them.
  */
 export class CliRedactor extends Redactor {
+  constructor() {
+    super((plugin) => secretStringsOf(plugin, loadPluginFacts));
+  }
+
   override add(secret: unknown): void {
     if (isVaultReference(secret)) return;
     super.add(secret);

@@ -17,6 +17,7 @@ import type { KongTarget } from "../schema/engine/target.js";
 import type { ValidationIssue } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
 import { customResource, selfTrigger } from "./backend.js";
+import { pluginFactsAsset } from "./runtime-asset.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
 
 /** Namespace of the UUIDs derived from construct paths (UUID version 5, RFC 9562). */
@@ -46,6 +47,11 @@ export interface PluginResourceSpec {
   readonly secretPaths: ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number>; readonly propPath: string }>;
   /** the Kong the body was validated for (the program validates again for it) */
   readonly target?: KongTarget;
+  /**
+   * How the program validates the body again: by the plugin's table of facts (a file it is given),
+   * by the rules it has built in (the session plugin's), or not at all (a custom plugin: Kong does).
+   */
+  readonly rules: "facts" | "built-in" | "custom";
 }
 
 /** The resources of one plugin. */
@@ -87,6 +93,7 @@ export function pluginResources(
         [ENV.workspace]: atDestroy("workspace", identity.workspace!),
         [ENV.serverUrl]: atDestroy("server_url", identity.server_url!),
         [ENV.owner]: "${self.id}",
+        [ENV.pluginName]: spec.pluginName,
       }),
     ],
   });
@@ -106,6 +113,7 @@ export function pluginResources(
           [ENV.workspace]: selfTrigger(backend, "workspace"),
           [ENV.serverUrl]: atDestroy("server_url", identity.server_url!),
           [ENV.owner]: selfTrigger(backend, "owner"),
+          [ENV.pluginName]: spec.pluginName,
         }),
       ],
     });
@@ -122,6 +130,7 @@ export function pluginResources(
     owner,
     ...(spec.adopt ? { adopt: true } : {}),
     ...(spec.target ? { target: { edition: spec.target.edition, version: spec.target.version } } : {}),
+    ...(spec.rules === "custom" ? { custom: true } : {}),
     payload: withoutId(body),
   } satisfies ApplyRequest as unknown as Record<string, unknown>);
   const requestJson = JSON.stringify(payload);
@@ -140,6 +149,8 @@ export function pluginResources(
   }
   const triggers: Record<string, string> = { request: escapeTemplate(requestJson) };
   const environment: Record<string, string> = { [ENV.request]: selfTrigger(backend, "request") };
+  // a path of the configuration, not a trigger: a new table (another library version) re-writes nothing
+  if (spec.rules === "facts") environment[ENV.facts] = pluginFactsAsset(scope, spec.pluginName).path;
   for (const [ref, value] of Object.entries(refs)) {
     triggers[`ref_${ref}`] = value;
     environment[`${ENV.refPrefix}${ref}`] = selfTrigger(backend, `ref_${ref}`);
@@ -171,7 +182,7 @@ export function pluginResources(
     dependsOn: [identityResource, ...(referencedIdentityResource ? [referencedIdentityResource] : []), provider.reaper],
   });
 
-  const registered = provider.registerPlugin({ path: scope.node.path, id: spec.pluginId, workspace: spec.workspace ?? "", owner });
+  const registered = provider.registerPlugin({ path: scope.node.path, id: spec.pluginId, workspace: spec.workspace ?? "", owner, name: spec.pluginName });
   if (registered.length > 0) throw fail(registered);
   return { identityResource, configResource, ...(referencedIdentityResource ? { referencedIdentityResource } : {}) };
 }

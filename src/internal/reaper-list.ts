@@ -17,6 +17,8 @@ export interface RegisteredPlugin {
   readonly workspace: string;
   /** the identity resource's id */
   readonly owner: string;
+  /** Kong's plugin name */
+  readonly name: string;
 }
 
 /** Room for one chunk: the variable's limit less its name and a margin. */
@@ -49,8 +51,8 @@ export class ReaperList {
     const currentId = known(plugin.id, id);
     const currentWorkspace = known(plugin.workspace, workspace);
     const entry: Entry = {
-      previous: `[${path.text},${id.text},${workspace.text},"${plugin.owner}"]`,
-      previousBytes: path.bytes + id.bytes + workspace.bytes + REFERENCE_BYTES + 8,
+      previous: `[${path.text},${id.text},${workspace.text},"${plugin.owner}",${JSON.stringify(plugin.name)}]`,
+      previousBytes: path.bytes + id.bytes + workspace.bytes + REFERENCE_BYTES + plugin.name.length + 11,
       current: `[${path.text},${currentId.text},${currentWorkspace.text}]`,
       currentBytes: path.bytes + currentId.bytes + currentWorkspace.bytes + 4,
     };

@@ -29,3 +29,24 @@ export function runtimeAsset(scope: Construct): TerraformAsset {
   if (existing instanceof TerraformAsset) return existing;
   return new TerraformAsset(stack, ASSET_ID, { path: runtimeBundlePath(), type: AssetType.FILE });
 }
+
+/** Where a plugin's table of facts is: beside the compiled library's schema, or in the sources. */
+export function pluginFactsPath(name: string): string {
+  const file = path.join(__dirname, "..", "schema", "generated", "plugins", `${name}.json`);
+  if (!existsSync(file)) {
+    throw new Error(`the table of facts of the ${name} plugin is missing (${file}); build the package with "npm run build"`);
+  }
+  return file;
+}
+
+/**
+ * The stack's one copy of a plugin's table of facts, for the apply-time program (which bundles no
+ * table): only the plugins a stack uses are copied. Its path is relative to the synthesized stack.
+ */
+export function pluginFactsAsset(scope: Construct, name: string): TerraformAsset {
+  const stack = TerraformStack.of(scope);
+  const id = `kong-plugin-facts-${name}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof TerraformAsset) return existing;
+  return new TerraformAsset(stack, id, { path: pluginFactsPath(name), type: AssetType.FILE });
+}

@@ -3,9 +3,12 @@
  * it, `reap` removes the plugins a stack no longer declares. None of them overwrites or deletes a
  * plugin another stack owns (see `ownership.ts`).
  */
+import type { PluginFacts } from "../schema/facts.js";
+import { generatedFieldsOf } from "../schema/kong-generated.js";
 import type { KongAdminClient, KongPlugin } from "./client.js";
-import { KongConfigError, KongOwnershipError, KongResponseError } from "./errors.js";
-import { readApplyRequest, readDeleteTarget, readReapInput, type Env, type PreviousPlugin } from "./input.js";
+import { ENV } from "./contract.js";
+import { KongConfigError, KongOwnershipError, KongRequestError, KongResponseError } from "./errors.js";
+import { readApplyRequest, readDeleteTarget, readFactsFile, readReapInput, type Env, type PreviousPlugin } from "./input.js";
 import { formatApplied, formatDeleted, formatWorkspace, type ApplyResult, type Logger } from "./log.js";
 import { ownerTag, ownershipOf, withOwnerTag } from "./ownership.js";
 
@@ -14,6 +17,8 @@ export interface ActionContext {
   readonly logger: Logger;
   /** the client of a server URL (one per server for the whole action) */
   readonly client: (serverUrl: string) => KongAdminClient;
+  /** the tables of facts read, by plugin name (the redactor reads them to find secrets) */
+  readonly facts?: Map<string, PluginFacts>;
 }
 
 /** Fields Kong sets on every write; never reported as changed. */
@@ -38,12 +43,19 @@ export async function applyAction(env: Env, context: ActionContext): Promise<App
   const { logger } = context;
   const request = readApplyRequest(env);
   const payload = request.payload;
+  const name = payload.name as string;
+  const facts = readFactsFile(env, name);
+  if (!facts && !request.custom && name !== "session") {
+    throw new KongRequestError(`missing environment variable ${ENV.facts}: the ${name} plugin's table of facts, which the synthesized stack gives this program; synthesize the stack again`);
+  }
+  if (facts) context.facts?.set(name, facts);
   logger.redactor.addPluginSecret(payload);
 
-  const { validateKongPayload, formatValidationIssues, storesSame } = await import("./schema-adapter.js");
-  const issues = validateKongPayload(payload);
+  const { rulesFor, formatValidationIssues } = await import("./schema-adapter.js");
+  const rules = rulesFor(name, facts, request.target);
+  const issues = rules.validate(payload);
   if (issues.length > 0) {
-    const subject = request.path ? `session plugin at "${request.path}"` : `session plugin ${request.pluginId}`;
+    const subject = request.path ? `${name} plugin at "${request.path}"` : `${name} plugin ${request.pluginId}`;
     throw new KongConfigError(logger.redactor.redact(formatValidationIssues(subject, issues)));
   }
 
@@ -53,38 +65,42 @@ export async function applyAction(env: Env, context: ActionContext): Promise<App
   const live = await client.getPlugin(workspace, request.pluginId);
   if (live) {
     checkAnswerId(live, request.pluginId, "GET", url);
-    if (live.name !== "session") {
+    const ownership = ownershipOf(live.tags, request.owner);
+    if (live.name !== name && ownership.kind !== "mine") {
       throw new KongResponseError(
-        `plugin ${request.pluginId} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a session plugin: refusing to overwrite it`,
+        `plugin ${request.pluginId} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a ${name} plugin: refusing to overwrite it`,
         { status: 200, method: "GET", url },
       );
     }
-    const ownership = ownershipOf(live.tags, request.owner);
     if (ownership.kind === "other") {
       if (!request.adopt) throw ownershipConflict(request.pluginId, workspace, ownership.tag, request.owner, request.path, "overwrite");
       logger.warn(
         `adopting plugin ${request.pluginId} ${formatWorkspace(workspace)}: it was managed by another stack (tag ${ownership.tag}); this stack's id prop names it, so it takes it over`,
       );
     }
+    if (live.name !== name) {
+      // this stack's plugin, whose construct now declares another plugin name
+      logger.warn(`plugin ${request.pluginId} ${formatWorkspace(workspace)} was a ${JSON.stringify(live.name)} plugin of this stack: it becomes a ${name} plugin`);
+    }
   }
 
   const body = withCarryOver({ ...payload, tags: withOwnerTag(payload.tags, request.owner) }, live);
-  if (live && storesSame(body, live)) {
-    logger.info(formatApplied("unchanged", request.pluginId, workspace, [], Date.now() - started));
+  if (live && rules.storesSame(body, live)) {
+    logger.info(formatApplied("unchanged", name, request.pluginId, workspace, [], Date.now() - started));
     return { result: "unchanged", plugin: live, changed: [] };
   }
-  const stored = await client.putPlugin(workspace, request.pluginId, body);
+  const stored = await client.putPlugin(workspace, request.pluginId, body, { name, propPathOf: rules.propPathOf });
   checkAnswerId(stored, request.pluginId, "PUT", url);
-  if (stored.name !== "session") {
+  if (stored.name !== name) {
     throw new KongResponseError(
-      `invalid answer to PUT: Kong returned plugin ${stored.id} named ${JSON.stringify(stored.name)} instead of session plugin ${request.pluginId}`,
+      `invalid answer to PUT: Kong returned plugin ${stored.id} named ${JSON.stringify(stored.name)} instead of ${name} plugin ${request.pluginId}`,
       { status: 200, method: "PUT", url },
     );
   }
 
   const changed = live ? changedFields(live, stored) : [];
   const result: ApplyResult = !live ? "created" : changed.length > 0 ? "updated" : "unchanged";
-  logger.info(formatApplied(result, request.pluginId, workspace, changed, Date.now() - started));
+  logger.info(formatApplied(result, name, request.pluginId, workspace, changed, Date.now() - started));
   return { result, plugin: stored, changed };
 }
 
@@ -124,7 +140,7 @@ export async function reapAction(env: Env, context: ActionContext): Promise<bool
     return true;
   });
   if (removed.length === 0) {
-    context.logger.info("no removed session plugins to delete");
+    context.logger.info("no removed plugins to delete");
     return true;
   }
   let ok = true;
@@ -144,41 +160,42 @@ export async function reapAction(env: Env, context: ActionContext): Promise<bool
 }
 
 function targetOf(entry: PreviousPlugin, serverUrl: string) {
-  return { id: entry.id, workspace: entry.workspace || undefined, serverUrl, owner: entry.owner };
+  return { id: entry.id, name: entry.name, workspace: entry.workspace || undefined, serverUrl, owner: entry.owner };
 }
 
 /**
- * Deletes one session plugin. It reads the plugin first: to say "already absent", and to leave alone
- * a plugin of another kind, or one that another stack owns.
+ * Deletes one plugin. It reads the plugin first: to say "already absent", and to leave alone one that
+ * another stack owns, or one without an owner tag that is of another kind.
  */
 async function deleteOne(
   client: KongAdminClient,
-  target: { readonly id: string; readonly workspace: string | undefined; readonly owner: string | undefined },
+  target: { readonly id: string; readonly name: string; readonly workspace: string | undefined; readonly owner: string | undefined },
   logger: Logger,
   started: number,
 ): Promise<void> {
-  const { id, workspace } = target;
+  const { id, name, workspace } = target;
   const url = client.pluginUrl(workspace, id);
   const live = await client.getPlugin(workspace, id);
-  if (live) checkAnswerId(live, id, "GET", url);
-  if (live && live.name !== "session") {
-    logger.warn(`plugin ${id} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a session plugin: left alone`);
-    logger.info(formatDeleted(false, id, workspace, Date.now() - started));
-    return;
-  }
   if (live) {
-    const ownership = ownershipOf(live.tags, target.owner ?? "");
+    checkAnswerId(live, id, "GET", url);
     // a plugin of 0.1 (no owner token) is this stack's only while it has no owner tag
+    const ownership = ownershipOf(live.tags, target.owner ?? "");
     if (ownership.kind === "other") {
       logger.warn(
         `plugin ${id} ${formatWorkspace(workspace)} is managed by another stack (tag ${ownership.tag}${target.owner ? `, this stack's is ${ownerTag(target.owner)}` : ""}): left alone`,
       );
-      logger.info(`session plugin ${id} left alone ${formatWorkspace(workspace)}: it belongs to another stack`);
+      logger.info(`${live.name} plugin ${id} left alone ${formatWorkspace(workspace)}: it belongs to another stack`);
+      return;
+    }
+    // this stack's tag says it is this stack's plugin, whatever its name; without one, the name must match
+    if (ownership.kind === "unowned" && live.name !== name) {
+      logger.warn(`plugin ${id} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a ${name} plugin: left alone`);
+      logger.info(formatDeleted(false, name, id, workspace, Date.now() - started));
       return;
     }
   }
   const deleted = live ? await client.deletePlugin(workspace, id) : false;
-  logger.info(formatDeleted(deleted, id, workspace, Date.now() - started));
+  logger.info(formatDeleted(deleted, live?.name ?? name, id, workspace, Date.now() - started));
 }
 
 /** Kong answered with another plugin than the one asked for: nothing of it may be carried over. */
@@ -210,22 +227,48 @@ function ownershipConflict(
 }
 
 /**
- * The body to PUT: the desired plugin plus what Kong would otherwise regenerate: the live
- * `config.secret` when none is configured (a new one would end every user's session), and the live
- * `created_at` unless set.
+ * The body to PUT: the desired plugin plus what Kong would otherwise regenerate (see
+ * `kong-generated.ts`): each generated config field the configuration leaves unset keeps its live
+ * value (a new session secret would end every user's session, a new `provision_key` invalidate
+ * every client); and the live `created_at` unless set. Nothing is carried over from a plugin of
+ * another name.
  */
 export function withCarryOver(desired: Readonly<Record<string, unknown>>, live: KongPlugin | undefined): Record<string, unknown> {
   const body: Record<string, unknown> = { ...desired };
   if (!live) return body;
-  const config = isObject(desired.config) ? desired.config : undefined;
-  const liveSecret = isObject(live.config) ? live.config.secret : undefined;
-  if (config?.secret === undefined && typeof liveSecret === "string") {
-    body.config = { ...config, secret: liveSecret };
+  if (live.name === desired.name && typeof desired.name === "string") {
+    for (const path of generatedFieldsOf(desired.name)) {
+      const value = valueAt(live, path);
+      if (valueAt(body, path) === undefined && value !== undefined && value !== null) setAt(body, path, value);
+    }
   }
   if (desired.created_at === undefined && typeof live.created_at === "number") {
     body.created_at = live.created_at;
   }
   return body;
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** Sets a value in a copy of each record on the way (the desired body's records are not changed). */
+function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = root;
+  path.forEach((key, i) => {
+    if (i === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = isObject(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
+    node[key] = next;
+    node = next;
+  });
 }
 
 /**

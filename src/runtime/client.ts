@@ -162,6 +162,13 @@ export interface ListPluginsOptions {
 }
 
 /** A client of Kong's Admin API for plugins. */
+/** A plugin as messages name it: Kong's name, and the props of its fields. */
+export interface PluginDescription {
+  readonly name: string;
+  /** a Kong path (`["config", "cookie_name"]`) as the construct's props (`config.cookieName`) */
+  readonly propPathOf: (kongPath: ReadonlyArray<string | number>) => string;
+}
+
 export class KongAdminClient {
   private readonly http: Transport;
 
@@ -189,10 +196,15 @@ export class KongAdminClient {
     return this.plugin(this.jsonObject(answer), answer);
   }
 
-  /** `PUT /{workspace}/plugins/{id}`: creates or wholly replaces the plugin; returns it as Kong stored it. */
-  async putPlugin(workspace: string | undefined, id: string, body: Readonly<Record<string, unknown>>): Promise<KongPlugin> {
+  /**
+   * `PUT /{workspace}/plugins/{id}`: creates or wholly replaces the plugin; returns it as Kong stored it.
+   *
+   * @param describe how Kong's error messages name the plugin and its fields
+   * @default - the session plugin's props
+   */
+  async putPlugin(workspace: string | undefined, id: string, body: Readonly<Record<string, unknown>>, describe?: PluginDescription): Promise<KongPlugin> {
     const answer = await this.http.send("PUT", this.pluginPath(workspace, id), body);
-    if (answer.status !== 200 && answer.status !== 201) throw await this.errorFor(answer, workspace);
+    if (answer.status !== 200 && answer.status !== 201) throw await this.errorFor(answer, workspace, describe);
     return this.plugin(this.jsonObject(answer), answer);
   }
 
@@ -293,7 +305,7 @@ export class KongAdminClient {
     });
   }
 
-  private async errorFor(answer: Answer, workspace: string | undefined): Promise<KongApiError | KongResponseError> {
+  private async errorFor(answer: Answer, workspace: string | undefined, describe?: PluginDescription): Promise<KongApiError | KongResponseError> {
     if (answer.kind === "html" && !RETRY_STATUSES.has(answer.status)) {
       return this.invalid(answer, "expected JSON but got an HTML page: point the server URL at Kong's Admin API (usually port 8001)");
     }
@@ -313,7 +325,8 @@ export class KongAdminClient {
       );
     }
     const propPathOf =
-      answer.status === 400 ? (await import("./schema-adapter.js")).kongPathToPropPath : (path: ReadonlyArray<string | number>) => path.join(".");
+      describe?.propPathOf ??
+      (answer.status === 400 ? (await import("./schema-adapter.js")).kongPathToPropPath : (path: ReadonlyArray<string | number>) => path.join("."));
     return apiErrorFor(
       {
         status: answer.status,
@@ -327,6 +340,7 @@ export class KongAdminClient {
         hasToken: this.http.hasToken,
         ...(typeof info?.edition === "string" ? { edition: info.edition } : {}),
         ...(typeof info?.version === "string" ? { version: info.version } : {}),
+        ...(describe ? { plugin: describe.name } : {}),
       },
       this.http.redactor,
       propPathOf,

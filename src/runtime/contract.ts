@@ -1,7 +1,7 @@
 /**
  * The contract between the synthesized stack and the apply-time program.
  *
- * The provisioners of a `PluginSession` start `node <asset>/kong-session.cjs <action>` with no other
+ * The provisioners of a plugin construct start `node <asset>/kong-session.cjs <action>` with no other
  * argument; everything else travels in environment variables (never in the command string, so nothing
  * is shell-interpolated). This file names those variables and the shapes of their JSON values; the
  * construct writes them and the program reads them, so both sides import this one file.
@@ -26,6 +26,13 @@ export const ENV = {
   serverUrl: "KONG_CDKTF_SERVER_URL",
   /** `delete`: the owner token of the plugin (the id of its identity resource); "" for none. */
   owner: "KONG_CDKTF_OWNER",
+  /** `delete`: Kong's name of the plugin (`rate-limiting`); unset: `session` (a stack written when it was the only one). */
+  pluginName: "KONG_CDKTF_PLUGIN_NAME",
+  /**
+   * `apply`: the path of the plugin's table of facts (a JSON file of the shape `PluginFacts`, an asset of the
+   * stack), for every plugin of known facts but `session`, whose rules the program has built in.
+   */
+  facts: "KONG_CDKTF_FACTS",
   /**
    * `reap`: prefix of the chunks of the stack's plugins as the previous apply knew them
    * (`KONG_CDKTF_REAP_PREVIOUS_0`, …): each a JSON list of {@link ReapEntry} tuples. Without a
@@ -76,6 +83,8 @@ export interface ApplyRequest {
   readonly adopt?: boolean;
   /** the Kong the plugin is validated for (`KongGatewayProvider`'s `edition` and `kongVersion`); absent: the newest Enterprise */
   readonly target?: { readonly edition: "oss" | "enterprise"; readonly version: string };
+  /** true for a plugin this library has no facts of (a custom plugin): Kong alone validates its config */
+  readonly custom?: boolean;
   /**
    * The Kong body in Kong's snake_case names, with the plugin's `name`, unset fields omitted.
    * Values that were unresolved references at synth are {@link RefPlaceholder}s.
@@ -124,9 +133,10 @@ export interface ConnectionOptions {
 
 /**
  * One plugin as the reaper knows it: `[construct path, plugin id, workspace ("" for none), owner
- * token]`.
+ * token, Kong's plugin name]`; an entry without the name (written when the session plugin was the
+ * only one) is a session plugin's.
  */
-export type ReapEntry = readonly [path: string, id: string, workspace: string, owner: string];
+export type ReapEntry = readonly [path: string, id: string, workspace: string, owner: string, name: string];
 
 /**
  * One plugin the stack declares now: `[construct path, plugin id, workspace ("" for none)]`, the id

@@ -11,6 +11,9 @@ import {
   type ConnectionOptions,
   type CurrentEntry,
 } from "./contract.js";
+import { readFileSync } from "node:fs";
+import type { PluginFacts } from "../schema/facts.js";
+import { targetProblem } from "../schema/engine/target.js";
 import { KongRequestError } from "./errors.js";
 import { normaliseServerUrl, showServerUrl } from "./server-url.js";
 
@@ -20,6 +23,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The plugin a `delete` removes. */
 export interface DeleteTarget {
   readonly id: string;
+  /** Kong's name of the plugin */
+  readonly name: string;
   /** undefined for no workspace prefix */
   readonly workspace: string | undefined;
   readonly serverUrl: string;
@@ -36,6 +41,8 @@ export interface PreviousPlugin {
   readonly workspace: string;
   /** undefined in the list of cdktf-kong-gateway 0.1 */
   readonly owner: string | undefined;
+  /** Kong's name of the plugin ("session" in the lists that have no names) */
+  readonly name: string;
 }
 
 /** What `reap` compares, and where it deletes. */
@@ -88,7 +95,11 @@ export function readApplyRequest(env: Env): ApplyRequest {
   if (value.adopt !== undefined && typeof value.adopt !== "boolean") throw fail("adopt must be a boolean");
   if (!isObject(value.payload)) throw fail("payload must be a JSON object");
   // no payload values in these messages: the payload may hold the secret
-  if (value.payload.name !== "session") throw fail(`payload.name must be "session"`);
+  if (typeof value.payload.name !== "string" || !PLUGIN_NAME.test(value.payload.name)) {
+    throw fail("payload.name must be a plugin name (lower-case letters, digits, - and _)");
+  }
+  if (value.custom !== undefined && typeof value.custom !== "boolean") throw fail("custom must be a boolean");
+  const target = checkTarget(value.target, fail);
   if (value.payload.id !== undefined && value.payload.id !== pluginId) {
     throw fail(`payload.id differs from pluginId ${pluginId}`);
   }
@@ -100,8 +111,53 @@ export function readApplyRequest(env: Env): ApplyRequest {
     ...(typeof value.path === "string" ? { path: value.path } : {}),
     owner: value.owner.trim(),
     ...(value.adopt === true ? { adopt: true } : {}),
+    ...(target ? { target } : {}),
+    ...(value.custom === true ? { custom: true } : {}),
     payload: value.payload,
   };
+}
+
+/** The `target` of a request: an edition and a version of the published data, or absent. */
+function checkTarget(value: unknown, fail: (problem: string) => Error): ApplyRequest["target"] {
+  if (value === undefined) return undefined;
+  if (!isObject(value) || typeof value.version !== "string" || (value.edition !== "oss" && value.edition !== "enterprise")) {
+    throw fail('target must be {"edition": "oss" | "enterprise", "version": "<major.minor>"}');
+  }
+  const problem = targetProblem(value);
+  if (problem) throw fail(`target.${problem.field === "kongVersion" ? "version" : "edition"}: ${problem.message}, got ${describe(value[problem.field === "kongVersion" ? "version" : "edition"])}`);
+  return { edition: value.edition, version: value.version };
+}
+
+/** Kong's plugin names: lower-case letters, digits, `-` and `_`. */
+const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * `KONG_CDKTF_FACTS`: the path of the plugin's table of facts, read and checked; undefined when it is
+ * unset. The file is an asset of the synthesized stack, written by the library.
+ */
+export function readFactsFile(env: Env, pluginName: string): PluginFacts | undefined {
+  const file = env[ENV.facts];
+  if (file === undefined || file === "") return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new KongRequestError(`invalid ${ENV.facts}: cannot read ${file} (${code}): run terraform in the directory cdktf synthesized the stack into`);
+  }
+  let facts: unknown;
+  try {
+    facts = JSON.parse(text);
+  } catch {
+    throw new KongRequestError(`invalid ${ENV.facts}: ${file} is not valid JSON`);
+  }
+  if (!isObject(facts) || typeof facts.name !== "string" || !isObject(facts.config) || typeof facts.ee !== "number") {
+    throw new KongRequestError(`invalid ${ENV.facts}: ${file} is not a table of plugin facts`);
+  }
+  if (facts.name !== pluginName) {
+    throw new KongRequestError(`invalid ${ENV.facts}: ${file} holds the facts of the ${facts.name} plugin, not of the ${pluginName} plugin`);
+  }
+  return facts as unknown as PluginFacts;
 }
 
 /** `KONG_CDKTF_CONNECTION`, checked; `{}` when unset. */
@@ -167,18 +223,19 @@ export function readSecretHeaders(connection: ConnectionOptions, env: Env): Reco
   return headers;
 }
 
-/** `KONG_CDKTF_PLUGIN_ID`, `KONG_CDKTF_WORKSPACE`, `KONG_CDKTF_SERVER_URL` and `KONG_CDKTF_OWNER`, checked. */
+/** `KONG_CDKTF_PLUGIN_ID`, `KONG_CDKTF_PLUGIN_NAME`, `KONG_CDKTF_WORKSPACE`, `KONG_CDKTF_SERVER_URL` and `KONG_CDKTF_OWNER`, checked. */
 export function readDeleteTarget(env: Env): DeleteTarget {
   const id = checkPluginId(required(env, ENV.pluginId), (p) => new KongRequestError(`invalid ${ENV.pluginId}: ${p}`));
   const serverUrl = checkServerUrl(required(env, ENV.serverUrl), (p) => new KongRequestError(`invalid ${ENV.serverUrl}: ${p}`));
   const workspace = checkWorkspace(env[ENV.workspace], (p) => new KongRequestError(`invalid ${ENV.workspace}: ${p}`));
   const owner = env[ENV.owner]?.trim() || undefined;
-  return { id, workspace, serverUrl, owner };
+  const name = checkPluginName(env[ENV.pluginName], (p) => new KongRequestError(`invalid ${ENV.pluginName}: ${p}`));
+  return { id, name, workspace, serverUrl, owner };
 }
 
 /**
  * The reaper's input: the previous plugins from `KONG_CDKTF_REAP_PREVIOUS_<n>` (lists of
- * `[path, id, workspace, owner]`) or, for a reaper written by cdktf-kong-gateway 0.1, from
+ * `[path, id, workspace, owner, name]`) or, for a reaper written by cdktf-kong-gateway 0.1, from
  * `KONG_CDKTF_REAP_PREVIOUS` (a list of `{id, workspace, serverUrl}`); the current ones from
  * `KONG_CDKTF_REAP_CURRENT_<n>` (lists of `[path, id | null, workspace | null]`: the configuration the
  * provisioner runs with is always this version's). Unset and empty chunks are empty.
@@ -193,11 +250,18 @@ export function readReapInput(env: Env): ReapInput {
   for (const { name, items } of chunks(ENV.reapPrevious)) {
     items.forEach((entry, i) => {
       const fail = (problem: string) => new KongRequestError(`invalid ${name}: item ${i}: ${problem}`);
-      if (!Array.isArray(entry) || entry.length !== 4) throw fail("expected [path, id, workspace, owner]");
-      const [path, id, workspace, owner] = entry as unknown[];
+      // without the name: a list written when the session plugin was the only one
+      if (!Array.isArray(entry) || (entry.length !== 5 && entry.length !== 4)) throw fail("expected [path, id, workspace, owner, name]");
+      const [path, id, workspace, owner, pluginName] = entry as unknown[];
       if (typeof path !== "string") throw fail("the path must be a string");
       if (typeof owner !== "string") throw fail("the owner must be a string");
-      previous.push({ path, id: checkPluginId(id, fail), workspace: checkWorkspace(workspace, fail) ?? "", owner: owner.trim() || undefined });
+      previous.push({
+        path,
+        id: checkPluginId(id, fail),
+        workspace: checkWorkspace(workspace, fail) ?? "",
+        owner: owner.trim() || undefined,
+        name: checkPluginName(pluginName, fail),
+      });
     });
   }
   const legacyServerUrls = new Map<string, string>();
@@ -207,7 +271,7 @@ export function readReapInput(env: Env): ReapInput {
     const id = checkPluginId(entry.id, fail);
     const workspace = checkWorkspace(entry.workspace, fail) ?? "";
     legacyServerUrls.set(id.toLowerCase(), checkServerUrl(entry.serverUrl, fail));
-    previous.push({ path: undefined, id, workspace, owner: undefined });
+    previous.push({ path: undefined, id, workspace, owner: undefined, name: "session" });
   });
   const current: CurrentEntry[] = [];
   const stringOrNull = (value: unknown): value is string | null => typeof value === "string" || value === null;
@@ -289,6 +353,13 @@ function required(env: Env, name: string): string {
 
 function checkPluginId(value: unknown, fail: (problem: string) => Error): string {
   if (typeof value !== "string" || !UUID.test(value)) throw fail(`the plugin id must be a UUID, got ${describe(value)}`);
+  return value;
+}
+
+/** A plugin name; unset (undefined or "") is `session`. */
+function checkPluginName(value: unknown, fail: (problem: string) => Error): string {
+  if (value === undefined || value === "") return "session";
+  if (typeof value !== "string" || !PLUGIN_NAME.test(value)) throw fail(`the plugin name must be lower-case letters, digits, - and _, got ${describe(value)}`);
   return value;
 }
 

@@ -34,6 +34,8 @@ export interface ErrorAnswer {
   /** for a 404 on a workspace path: the edition Kong reported on `GET /`, if known */
   readonly edition?: string;
   readonly version?: string;
+  /** Kong's name of the plugin written (a `PUT`), for messages */
+  readonly plugin?: string;
 }
 
 /**
@@ -102,7 +104,7 @@ export function apiErrorFor(
     const count = violations.length === 1 ? "1 schema violation" : `${violations.length} schema violations`;
     const lines = violations.map((v) => `  - ${formatViolation(v)}`);
     return new KongSchemaViolationError(
-      r([`kong rejected the session plugin (${request}) with ${count}:`, ...lines].join("\n")),
+      r([`kong rejected the ${answer.plugin ? `${answer.plugin} plugin` : "plugin"} (${request}) with ${count}:`, ...lines].join("\n")),
       details,
       violations,
     );
@@ -125,7 +127,7 @@ export function apiErrorFor(
   }
 
   if (answer.status === 409 || kongCode === 5) {
-    return new KongUniqueViolationError(r(uniqueMessage(kongMessage ?? "", request, where)), details);
+    return new KongUniqueViolationError(r(uniqueMessage(kongMessage ?? "", request, where, answer.plugin)), details);
   }
 
   if (answer.status === 404 && answer.workspace) {
@@ -182,18 +184,22 @@ function formatKongPath(path: ReadonlyArray<string | number>): string {
   return out;
 }
 
-function uniqueMessage(kongMessage: string, request: string, where: string): string {
+function uniqueMessage(kongMessage: string, request: string, where: string, plugin: string | undefined): string {
   const instanceName = /instance_name="([^"]*)"/.exec(kongMessage);
   if (instanceName) {
     return `another plugin ${where} already has instance_name "${instanceName[1]}" (${request}): instance names are unique, choose another one`;
   }
   const route = /route=\{id="([^"]+)"\}/.exec(kongMessage);
   const service = /service=\{id="([^"]+)"\}/.exec(kongMessage);
-  const attached = [route ? `route ${route[1]}` : "", service ? `service ${service[1]}` : ""].filter(Boolean).join(" and ");
+  const consumer = /consumer=\{id="([^"]+)"\}/.exec(kongMessage);
+  const attached = [route ? `route ${route[1]}` : "", service ? `service ${service[1]}` : "", consumer ? `consumer ${consumer[1]}` : ""]
+    .filter(Boolean)
+    .join(" and ");
   const target = attached ? `attached to ${attached}` : "global (on no route and no service)";
+  const kind = plugin ? `${plugin} plugin` : "plugin of this name";
   return (
-    `another session plugin ${where} is already ${target} (${request}): ` +
-    "Kong allows one session plugin per route, service and consumer combination; remove the other plugin or adopt it"
+    `another ${kind} ${where} is already ${target} (${request}): ` +
+    `Kong allows one ${kind} per route, service and consumer combination; remove the other plugin or adopt it`
   );
 }
 

@@ -29,6 +29,12 @@ export class Redactor {
   /** every form of every secret, and whether it counts only as a whole word (computed once) */
   private readonly secrets = new Map<string, boolean>();
 
+  /**
+   * @param secretsOf the secret strings of a plugin entity or body; by default its `config.secret`
+   * (the program and the CLI pass the finder that knows every plugin's secret fields)
+   */
+  constructor(private readonly secretsOf: (plugin: unknown) => readonly string[] = sessionSecretOf) {}
+
   /** Remembers a secret (ignores anything but a non-empty string). */
   add(secret: unknown): void {
     if (typeof secret !== "string" || secret === "") return;
@@ -45,11 +51,13 @@ export class Redactor {
     for (const form of [secret, json, asciiJson, encoded]) if (form && !this.secrets.has(form)) this.secrets.set(form, wholeWord);
   }
 
-  /** Remembers the `config.secret` of a plugin body or entity, if it has one. */
+  /** Remembers the secrets of a plugin body or entity (its `config.secret`, or what the finder knows). */
   addPluginSecret(plugin: unknown): void {
-    if (plugin === null || typeof plugin !== "object") return;
-    const config = (plugin as { config?: unknown }).config;
-    if (config !== null && typeof config === "object") this.add((config as { secret?: unknown }).secret);
+    try {
+      for (const secret of this.secretsOf(plugin)) this.add(secret);
+    } catch {
+      for (const secret of sessionSecretOf(plugin)) this.add(secret);
+    }
   }
 
   /** How many distinct forms of secrets it knows (for tests and debug output; never the secrets). */
@@ -89,6 +97,14 @@ export class Redactor {
     }
     return value;
   }
+}
+
+/** The `config.secret` of a plugin body or entity, if it has one. */
+function sessionSecretOf(plugin: unknown): string[] {
+  if (plugin === null || typeof plugin !== "object") return [];
+  const config = (plugin as { config?: unknown }).config;
+  const secret = config !== null && typeof config === "object" ? (config as { secret?: unknown }).secret : undefined;
+  return typeof secret === "string" && secret !== "" ? [secret] : [];
 }
 
 /** Something that takes text, like `process.stdout`. */
@@ -188,6 +204,7 @@ export type ApplyResult = "created" | "updated" | "unchanged";
 /** The line of an apply: created, updated (with the fields that changed) or unchanged. */
 export function formatApplied(
   result: ApplyResult,
+  name: string,
   id: string,
   workspace: string | undefined,
   changed: readonly string[],
@@ -196,21 +213,21 @@ export function formatApplied(
   const where = formatWorkspace(workspace);
   switch (result) {
     case "created":
-      return `created session plugin ${id} ${where} in ${ms} ms`;
+      return `created ${name} plugin ${id} ${where} in ${ms} ms`;
     case "updated": {
       const fields = changed.join(", ");
       const detail = !fields ? where : workspace ? `${where} (${fields})` : `(default workspace; ${fields})`;
-      return `updated session plugin ${id} ${detail} in ${ms} ms`;
+      return `updated ${name} plugin ${id} ${detail} in ${ms} ms`;
     }
     case "unchanged":
-      return `session plugin ${id} unchanged ${where} in ${ms} ms`;
+      return `${name} plugin ${id} unchanged ${where} in ${ms} ms`;
   }
 }
 
 /** The line of a delete: deleted, or already absent. */
-export function formatDeleted(deleted: boolean, id: string, workspace: string | undefined, ms: number): string {
+export function formatDeleted(deleted: boolean, name: string, id: string, workspace: string | undefined, ms: number): string {
   const where = formatWorkspace(workspace);
-  return deleted ? `deleted session plugin ${id} ${where} in ${ms} ms` : `session plugin ${id} already absent ${where}`;
+  return deleted ? `deleted ${name} plugin ${id} ${where} in ${ms} ms` : `${name} plugin ${id} already absent ${where}`;
 }
 
 function errorCode(error: unknown): string | undefined {

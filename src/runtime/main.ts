@@ -9,6 +9,8 @@ import { KongAdminClient } from "./client.js";
 import { ENV, type RuntimeAction } from "./contract.js";
 import { KongRequestError } from "./errors.js";
 import { readConnection, readSecretHeaders, type Env } from "./input.js";
+import type { PluginFacts } from "../schema/facts.js";
+import { secretStringsOf } from "../schema/plugin-secrets.js";
 import { Logger, Redactor, type OutputStream } from "./log.js";
 
 /** Where {@link run} writes, and what tests inject. */
@@ -55,7 +57,9 @@ function fastExit(): void {
  * @param env the environment, e.g. `process.env`
  */
 export async function run(argv: readonly string[], env: Env, io: RunIo): Promise<number> {
-  const redactor = new Redactor();
+  // the table of facts of the plugin `apply` writes, once read: it says which values are secrets
+  const facts = new Map<string, PluginFacts>();
+  const redactor = new Redactor((plugin) => secretStringsOf(plugin, (name) => facts.get(name)));
   const token = env[ENV.adminToken]?.trim();
   redactor.add(env[ENV.adminToken]);
   redactor.add(token);
@@ -73,6 +77,7 @@ export async function run(argv: readonly string[], env: Env, io: RunIo): Promise
     for (const value of Object.values(secretHeaders)) redactor.add(value);
     const context: ActionContext = {
       logger,
+      facts,
       client: (serverUrl) => {
         let client = clients.get(serverUrl);
         if (!client) {

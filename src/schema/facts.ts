@@ -33,6 +33,8 @@ export interface FieldAttributes {
   readonly enc?: true;
   /** may be a vault reference (`{vault://…}`) */
   readonly ref?: true;
+  /** Kong generates a value when a write leaves it unset (see `kong-generated.ts`): never required, no default */
+  readonly g?: true;
 }
 
 /** One field: its attributes in the newest version that has it, overrides for other versions, children. */

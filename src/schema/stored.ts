@@ -52,7 +52,7 @@ function defaultOf(field: FieldSpec | undefined): unknown {
  * "unset", but an empty list is a value of its own; lists keep their order; UUIDs compare without
  * letter case.
  */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (isUnset(a) && isUnset(b)) return true;
   if (typeof a === "string" && typeof b === "string") return UUID_PATTERN.test(a) && a.toLowerCase() === b.toLowerCase();
@@ -65,11 +65,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Unset: undefined, null, or a record of unset fields (Kong fills a record's absent fields with null); never `[]`. */
-function isUnset(value: unknown): boolean {
+export function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   return isRecord(value) && Object.values(value).every(isUnset);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }

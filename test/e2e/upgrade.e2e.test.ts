@@ -151,7 +151,7 @@ for (const variant of VARIANTS) {
       expect(deletes()).toEqual([]);
       expect(kong.plugins()).toHaveLength(2);
       expect(kong.plugins(WS)).toHaveLength(1);
-      expect(upgraded.stdout).toContain("kong: no removed session plugins to delete");
+      expect(upgraded.stdout).toContain("kong: no removed plugins to delete");
       expect(upgraded.stdout).not.toMatch(/kong: (created|deleted) session plugin/);
       // each plugin rewritten once, in place, only to add its owner tag
       expect(upgraded.stdout).toMatch(new RegExp(`kong: updated session plugin ${ids.session} \\(default workspace; tags\\) in \\d+ ms`));

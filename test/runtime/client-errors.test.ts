@@ -11,6 +11,7 @@ import {
   KongWorkspaceNotFoundError,
 } from "../../src/runtime/errors.js";
 import { KongAdminClient } from "../../src/runtime/client.js";
+import { kongPathToPropPath } from "../../src/schema/index.js";
 import { ID, JSON_HEADERS, LIVE_SECRET, ROUTE_ID, SERVER, TOKEN, clientOn, mockKong } from "./helpers.js";
 
 let agent: MockAgent;
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 async function putFails(workspace: string | undefined): Promise<Error> {
   const { client, retries } = clientOn(agent);
-  const error = await client.putPlugin(workspace, ID, { name: "session" }).then(
+  const error = await client.putPlugin(workspace, ID, { name: "session" }, { name: "session", propPathOf: kongPathToPropPath }).then(
     () => new Error("expected a failure"),
     (e: Error) => e,
   );

@@ -91,19 +91,19 @@ describe("Logger", () => {
   test("formats the action lines", () => {
     const id = "6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c";
     expect([
-      formatApplied("created", id, "team-payments", [], 41),
-      formatApplied("updated", id, "team-payments", ["cookie_name", "rolling_timeout"], 41),
-      formatApplied("updated", id, undefined, ["secret"], 41),
-      formatApplied("unchanged", id, undefined, [], 12),
-      formatDeleted(true, id, undefined, 9),
-      formatDeleted(false, id, "team-payments", 9),
+      formatApplied("created", "session", id, "team-payments", [], 41),
+      formatApplied("updated", "session", id, "team-payments", ["cookie_name", "rolling_timeout"], 41),
+      formatApplied("updated", "rate-limiting", id, undefined, ["minute"], 41),
+      formatApplied("unchanged", "session", id, undefined, [], 12),
+      formatDeleted(true, "key-auth", id, undefined, 9),
+      formatDeleted(false, "session", id, "team-payments", 9),
     ]).toMatchInlineSnapshot(`
       [
         "created session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c in workspace team-payments in 41 ms",
         "updated session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c in workspace team-payments (cookie_name, rolling_timeout) in 41 ms",
-        "updated session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace; secret) in 41 ms",
+        "updated rate-limiting plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace; minute) in 41 ms",
         "session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c unchanged (default workspace) in 12 ms",
-        "deleted session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace) in 9 ms",
+        "deleted key-auth plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace) in 9 ms",
         "session plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c already absent in workspace team-payments",
       ]
     `);

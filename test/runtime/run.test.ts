@@ -364,7 +364,7 @@ describe("reap", () => {
     const out = await runOn(agent, ["reap"], reapEnv([{ id: ID, workspace: "", serverUrl: SERVER }], [ID]));
 
     expect(out.code).toBe(0);
-    expect(out.stdout).toBe("kong: no removed session plugins to delete\n");
+    expect(out.stdout).toBe("kong: no removed plugins to delete\n");
   });
 
   test("fails when one deletion fails, after trying the others", async () => {

@@ -4,7 +4,6 @@
  * the target lacks said as such (`not in open-source Kong 3.9: Kong Enterprise 3.12+ has it`).
  */
 import type { FieldFacts, PluginFacts } from "../facts.js";
-import { CATALOG } from "../generated/catalog.js";
 import { propName } from "../naming.js";
 import { closest } from "../suggest.js";
 import { formatPath } from "../fields.js";
@@ -356,9 +355,4 @@ function stripNestedNulls(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(stripNestedNulls);
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== null).map(([k, v]) => [k, stripNestedNulls(v)]));
-}
-
-/** Every plugin name with facts, for "did you mean" on a plugin name. */
-export function knownPluginNames(): string[] {
-  return CATALOG.map((entry) => entry.name);
 }

@@ -1,6 +1,6 @@
 // `npm start`: the whole flow with nothing else running. Starts the embedded Kong Admin API emulator,
-// synthesizes the full example app, applies it with the real terraform, prints what Kong now holds
-// (secret masked), and destroys it.
+// synthesizes the example apps (the session plugin's full example, and a gateway of six plugins),
+// applies them with the real terraform, prints what Kong now holds (secrets masked), and destroys them.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { App } from "cdktf";
 import { KongEmulator } from "cdktf-kong-gateway/testing";
 import { findTerraform, TerraformWorkdir, type TerraformResult } from "cdktf-kong-gateway/testing";
 import { EXAMPLE_ROUTE_ID, EXAMPLE_SERVICE_ID, FullStack } from "../examples/full/main";
+import { GATEWAY_ROUTE_ID, GATEWAY_SERVICE_ID, GatewayStack } from "../examples/gateway/main";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -22,33 +23,43 @@ async function main(): Promise<number> {
   const kong = await KongEmulator.start({ edition: "enterprise", version: "3.15.0", workspaces: ["team-payments"], adminToken: token });
   const outdir = mkdtempSync(path.join(tmpdir(), "kong-cdktf-demo-"));
   const workdir = TerraformWorkdir.create({ binary: terraform.binary, env: { KONG_ADMIN_TOKEN: token } });
+  const gatewayWorkdir = TerraformWorkdir.create({ binary: terraform.binary, env: { KONG_ADMIN_TOKEN: token } });
   try {
     say(`1. Kong Admin API emulator (Enterprise 3.15) listening on ${kong.url}, RBAC token required`);
     const service = kong.addService({ id: EXAMPLE_SERVICE_ID, name: "payments", workspace: "team-payments" });
     kong.addRoute({ id: EXAMPLE_ROUTE_ID, name: "payments-ws", protocols: ["ws", "wss"], service, workspace: "team-payments" });
 
+    const gatewayService = kong.addService({ id: GATEWAY_SERVICE_ID, name: "orders" });
+    kong.addRoute({ id: GATEWAY_ROUTE_ID, name: "orders-api", service: gatewayService });
+
     const app = new App({ outdir });
     new FullStack(app, "full", { serverUrl: kong.url, backend: "terraform_data" });
+    new GatewayStack(app, "gateway", { serverUrl: kong.url, backend: "terraform_data", kongVersion: "3.15", edition: "enterprise" });
     app.synth();
-    say(`2. synthesized examples/full/main.ts into ${path.join(outdir, "stacks", "full")}`);
+    say(`2. synthesized examples/full/main.ts and examples/gateway/main.ts into ${path.join(outdir, "stacks")}`);
 
     workdir.load(path.join(outdir, "stacks", "full"));
-    check(await workdir.init(), "terraform init");
+    gatewayWorkdir.load(path.join(outdir, "stacks", "gateway"));
     say(`3. terraform ${terraform.version} apply:`);
-    const applied = check(await workdir.apply(), "terraform apply");
-    for (const line of applied.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Apply complete"))) say(`   ${line.trim()}`);
-    const plan = await workdir.plan();
-    say(`   terraform plan right after: ${plan.exitCode === 0 ? "no changes" : `exit ${plan.exitCode}`}`);
+    for (const [name, dir] of [["full", workdir], ["gateway", gatewayWorkdir]] as const) {
+      check(await dir.init(), `terraform init (${name})`);
+      const applied = check(await dir.apply(), `terraform apply (${name})`);
+      for (const line of applied.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Apply complete"))) say(`   ${line.trim()}`);
+      const plan = await dir.plan();
+      say(`   terraform plan right after (${name}): ${plan.exitCode === 0 ? "no changes" : `exit ${plan.exitCode}`}`);
+    }
 
     say("4. Kong now holds:");
-    for (const plugin of kong.plugins("team-payments")) {
+    for (const plugin of [...kong.plugins("team-payments"), ...kong.plugins("default")]) {
       const shown = { ...plugin, config: { ...plugin.config, secret: plugin.config.secret === undefined ? undefined : "<masked>" } };
       say(JSON.stringify(shown, null, 2).replace(/^/gm, "   "));
     }
 
     say("5. terraform destroy:");
-    const destroyed = check(await workdir.destroy(), "terraform destroy");
-    for (const line of destroyed.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Destroy complete"))) say(`   ${line.trim()}`);
+    for (const [name, dir] of [["full", workdir], ["gateway", gatewayWorkdir]] as const) {
+      const destroyed = check(await dir.destroy(), `terraform destroy (${name})`);
+      for (const line of destroyed.stdout.split("\n").filter((l) => l.includes("(local-exec):") || l.startsWith("Destroy complete"))) say(`   ${line.trim()}`);
+    }
     say(`   plugins left in Kong: ${kong.plugins("team-payments").length + kong.plugins("default").length}`);
     return 0;
   } catch (error) {
@@ -56,6 +67,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     workdir.dispose();
+    gatewayWorkdir.dispose();
     rmSync(outdir, { recursive: true, force: true });
     await kong.stop();
   }

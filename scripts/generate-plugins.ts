@@ -19,7 +19,8 @@ import type { Files } from "./generate/emit.js";
 import { readKongData } from "./generate/kong-data.js";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const DATA = path.resolve(ROOT, "..", "shared", "kong");
+/** Kong's published data: `KONG_DATA_DIR`, else `../shared/kong` beside the repository. */
+export const DATA = process.env.KONG_DATA_DIR ? path.resolve(process.env.KONG_DATA_DIR) : path.resolve(ROOT, "..", "shared", "kong");
 
 /** The directories the generator owns: every file in them is generated. */
 export const GENERATED_DIRS = ["src/schema/generated", "src/plugins/generated", "src/testing/generated", "docs/plugins"];

@@ -1,4 +1,4 @@
-import { Lazy, TerraformStack, type DataResource, type TerraformProvider } from "cdktf";
+import { Lazy, TerraformStack, type DataResource, type NullResource, type TerraformProvider } from "./internal/cdk.js";
 import { Construct } from "constructs";
 import { BACKENDS, backendProvider, customResource, selfTriggerOrEmpty, type Backend } from "./internal/backend.js";
 import { ReaperList, type RegisteredPlugin } from "./internal/reaper-list.js";
@@ -10,7 +10,6 @@ import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongEdition, type Re
 import { OSS_VERSIONS } from "./schema/generated/versions.js";
 import { closest } from "./schema/suggest.js";
 import { PluginSessionValidationError, type ValidationIssue } from "./schema/validate.js";
-import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 
 export type { Backend, KongEdition };
 

@@ -1,17 +1,17 @@
 import { Construct } from "constructs";
-import type { DataResource } from "cdktf";
-import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+import type { DataResource, NullResource } from "./internal/cdk.js";
 import { claimPlugin, derivedId, pluginResources, referencesNeedInput, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
 import { attributesAt } from "./schema/engine/facts-schema.js";
 import { convertPluginProps, kongPathToProps, validatePluginBody } from "./schema/engine/validate-plugin.js";
 import type { FieldFacts, PluginFacts } from "./schema/facts.js";
-import { PROTOCOLS } from "./schema/fields.js";
+import { PROTOCOLS, formatPath } from "./schema/fields.js";
 import { loadPluginFacts } from "./schema/generated/catalog.js";
+import { propName } from "./schema/naming.js";
 import { DATA_VERSIONS, OSS_VERSIONS } from "./schema/generated/versions.js";
 import { workspaceSchema } from "./schema/plugin-schema.js";
-import type { OneOf, PluginProtocol, PluginSessionOrdering, PluginSessionPartials, Resolvable } from "./schema/types.js";
+import type { KongPluginOrdering, KongPluginPartial, OneOf, PluginProtocol, Resolvable } from "./schema/types.js";
 import { KongPluginValidationError, type ValidationIssue } from "./schema/validate.js";
 
 /** A reference to another Kong entity by its id (Kong: `route`, `service`, `consumer`, `consumer_group`). */
@@ -79,14 +79,14 @@ export interface KongPluginEntityProps {
    * Kong: `ordering`.
    * @default - static ordering by priority
    */
-  readonly ordering?: PluginSessionOrdering;
+  readonly ordering?: KongPluginOrdering;
   /**
    * The partials the plugin uses (Kong Enterprise 3.10+).
    *
    * Kong: `partials`.
    * @default - none
    */
-  readonly partials?: PluginSessionPartials[] | Resolvable;
+  readonly partials?: KongPluginPartial[] | Resolvable;
   /**
    * An expression that decides per request whether the plugin runs (Kong Enterprise 3.15+), at most
    * 1024 characters.
@@ -146,6 +146,11 @@ interface PluginDefinition {
    * @default false
    */
   readonly custom?: boolean;
+  /**
+   * The props give `config` in Kong's names (`KongPlugin`): its problems are named that way too.
+   * @default false
+   */
+  readonly configInKongNames?: boolean;
 }
 
 /**
@@ -170,7 +175,7 @@ export abstract class KongPluginConstruct extends Construct {
 
   protected constructor(scope: Construct, id: string, props: KongPluginEntityProps, definition: () => PluginDefinition) {
     super(scope, id);
-    const { name, facts, converted, ownRules = false, custom = false, error: ErrorClass = KongPluginValidationError } = definition();
+    const { name, facts, converted, ownRules = false, custom = false, configInKongNames = false, error: ErrorClass = KongPluginValidationError } = definition();
     const subject = `${name} plugin at "${this.node.path}"`;
     this.provider = props.provider ?? KongGatewayProvider.of(this, subject);
     this.pluginName = name;
@@ -180,7 +185,8 @@ export abstract class KongPluginConstruct extends Construct {
     const body = converted.body;
     const issues: ValidationIssue[] = [...converted.issues];
     const found = validatePluginBody(facts, body, this.provider.target, isUnresolved);
-    issues.push(...(ownRules ? found.filter((issue) => issue.code === "unavailable") : found));
+    const named = configInKongNames ? found.map((issue) => (issue.kongPath[0] === "config" ? inKongNames(facts, issue) : issue)) : found;
+    issues.push(...(ownRules ? named.filter((issue) => issue.code === "unavailable") : named));
     if (!ownRules) issues.push(...workspaceIssues(props.workspace));
     const scopes = ["route", "service", "consumer", "consumer_group"].filter((s) => facts.scopes[s] !== undefined);
     issues.push(
@@ -277,9 +283,23 @@ export class KongPlugin extends KongPluginConstruct {
         issues.push({ code: "invalid_value", kongPath: ["name"], propPath: "name", value: name, message: "expected a plugin name (lower-case letters, digits, - and _)" });
       }
       const body: Record<string, unknown> = { ...converted.body, name, ...(config !== undefined && config !== null ? { config } : {}) };
-      return { name: String(name), facts, converted: { body, issues }, custom: known === undefined };
+      return { name: String(name), facts, converted: { body, issues }, custom: known === undefined, configInKongNames: true };
     });
   }
+}
+
+/** An issue of `config` named in Kong's names, its "did you mean" too (for props given in Kong's names). */
+function inKongNames(facts: PluginFacts, issue: ValidationIssue): ValidationIssue {
+  const renamed: ValidationIssue = { ...issue, propPath: formatPath(issue.kongPath) };
+  const guess = /^did you mean (config(?:\.[A-Za-z0-9_]+)+)\?$/.exec(issue.hint ?? "")?.[1];
+  if (guess === undefined) return renamed;
+  // the guess is a sibling of the unknown field: the Kong field of that record whose prop name it is
+  const parent = issue.kongPath.slice(0, -1);
+  let record: FieldFacts | undefined = facts.config;
+  for (const segment of parent.slice(1)) record = typeof segment === "string" ? record?.f?.[segment] : record?.i;
+  const last = guess.split(".").pop()!;
+  const kong = Object.keys(record?.f ?? {}).find((name) => propName(name) === last);
+  return kong === undefined ? renamed : { ...renamed, hint: `did you mean ${formatPath([...parent, kong])}?` };
 }
 
 const ALL_VERSIONS = (1 << DATA_VERSIONS.length) - 1;

@@ -2,9 +2,7 @@
  * The custom resources that carry the provisioners: `null_resource` (hashicorp/null) or the built-in
  * `terraform_data`. Both get a map of strings whose change replaces the resource.
  */
-import { NullProvider } from "@cdktf/provider-null/lib/provider";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
-import { DataResource, TerraformProvider, TerraformStack, type IResolvable, type ITerraformDependable, type LocalExecProvisioner } from "cdktf";
+import { DataResource, NullProvider, NullResource, TerraformProvider, TerraformStack, type IResolvable, type ITerraformDependable, type LocalExecProvisioner } from "./cdk.js";
 import type { Construct } from "constructs";
 
 /** Which Terraform resource type carries a plugin's provisioners. */

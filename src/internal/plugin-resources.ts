@@ -7,9 +7,8 @@
  * scope, one per id, one per instance name).
  */
 import { createHash, hash } from "node:crypto";
-import { Annotations, Fn, type DataResource } from "cdktf";
+import { Annotations, Fn, type DataResource, type NullResource } from "./cdk.js";
 import type { Construct } from "constructs";
-import type { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import type { KongGatewayProvider } from "../kong-gateway-provider.js";
 import { ENV, MAX_ENV_VALUE_BYTES, REQUEST_VERSION, type ApplyRequest, type RefPlaceholder } from "../runtime/contract.js";
 import { WHOLE_WORD_BELOW } from "../runtime/log.js";

@@ -4,7 +4,7 @@
  * values of that provisioner's environment). Each list is cut into chunks, one environment variable
  * each, so no variable passes Linux's 128 KiB limit; the sizes are checked as plugins are added.
  */
-import { Fn } from "cdktf";
+import { Fn } from "./cdk.js";
 import { MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES, MAX_REAP_CHUNKS } from "../runtime/contract.js";
 import type { ValidationIssue } from "../schema/validate.js";
 import { escapeTemplate, isUnresolved } from "./tokens.js";

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { AssetType, TerraformAsset, TerraformStack } from "cdktf";
+import { AssetType, TerraformAsset, TerraformStack } from "./cdk.js";
 import type { Construct } from "constructs";
 
 export const RUNTIME_FILE = "kong-session.cjs";

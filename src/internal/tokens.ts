@@ -1,7 +1,7 @@
 /**
  * cdktf tokens in user values, and strings made safe for Terraform's JSON syntax.
  */
-import { Fn, Token } from "cdktf";
+import { Fn, Token } from "./cdk.js";
 import type { RefPlaceholder } from "../runtime/contract.js";
 
 /** True for a value Terraform computes at apply (a cdktf token), anywhere cdktf allows one. */

@@ -67,9 +67,9 @@ export async function applyAction(env: Env, context: ActionContext): Promise<App
     checkAnswerId(live, request.pluginId, "GET", url);
     const ownership = ownershipOf(live.tags, request.owner);
     if (live.name !== name && ownership.kind !== "mine") {
-      throw new KongResponseError(
-        `plugin ${request.pluginId} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a ${name} plugin: refusing to overwrite it`,
-        { status: 200, method: "GET", url },
+      throw new KongOwnershipError(
+        `plugin ${request.pluginId} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin this stack did not create, not a ${name} plugin: refusing to overwrite it (give the construct another id, or delete that plugin)`,
+        ownership.kind === "other" ? ownership.tag : "",
       );
     }
     if (ownership.kind === "other") {
@@ -190,7 +190,7 @@ async function deleteOne(
     // this stack's tag says it is this stack's plugin, whatever its name; without one, the name must match
     if (ownership.kind === "unowned" && live.name !== name) {
       logger.warn(`plugin ${id} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin, not a ${name} plugin: left alone`);
-      logger.info(formatDeleted(false, name, id, workspace, Date.now() - started));
+      logger.info(`${name} plugin ${id} left alone ${formatWorkspace(workspace)}: a ${JSON.stringify(live.name)} plugin this stack did not create holds its id`);
       return;
     }
   }

@@ -238,6 +238,15 @@ export interface PluginSessionOrdering {
   readonly before?: PluginSessionOrderingPhase;
 }
 
+/** Dynamic plugin ordering of any plugin (Kong Enterprise; Kong: `ordering`): the same shape as the session plugin's. */
+export type KongPluginOrdering = PluginSessionOrdering;
+
+/** One phase of {@link KongPluginOrdering}. */
+export type KongPluginOrderingPhase = PluginSessionOrderingPhase;
+
+/** A partial used by any plugin (Kong Enterprise 3.10+; Kong: `partials[]`): the same shape as the session plugin's. */
+export type KongPluginPartial = PluginSessionPartials;
+
 /** A partial used by the plugin (Kong Enterprise 3.10+; Kong: `partials[]`). */
 export interface PluginSessionPartials {
   /**

@@ -42,15 +42,17 @@ const RESOLUTIONS = [
 
 const MAIN_TS = `import { Construct } from "constructs";
 import { App, TerraformStack } from "cdktf";
-import { KongGatewayProvider, PluginSession } from "cdktf-kong-gateway";
+import { KongGatewayProvider, PluginRateLimiting, PluginSession } from "cdktf-kong-gateway";
 
 export class MyStack extends TerraformStack {
   readonly session: PluginSession;
+  readonly limits: PluginRateLimiting;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new KongGatewayProvider(this, "kong", { serverUrl: "http://localhost:8001", backend: "terraform_data" });
     this.session = new PluginSession(this, "session", { config: { cookieName: "consumer-sid" } });
+    this.limits = new PluginRateLimiting(this, "limits", { config: { minute: 5, policy: "local" } });
   }
 }
 
@@ -74,6 +76,7 @@ describe("MyStack", () => {
     expect(synthesized).toContain("consumer/session");
     expect(synthesized).toContain("consumer-sid");
     expect(synthesized).toContain("assets/kong-session-runtime/<hash>/kong-session.cjs");
+    expect(synthesized).toContain("kong-plugin-facts-rate-limiting");
     expect(stack.session.pluginId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
@@ -81,6 +84,11 @@ describe("MyStack", () => {
     const kong: KongEmulator = await KongEmulator.start();
     try {
       expect(kong.url.startsWith("http://127.0.0.1:")).toBe(true);
+      // the emulator's JSON Schemas ship in the package: rate-limiting is validated
+      const put = (config: object) =>
+        fetch(\`\${kong.url}/plugins/0b7e2c1a-5d3f-4e8a-9c6b-1f2e3d4c5b6b\`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "rate-limiting", config }) });
+      expect((await put({ minutes: 5 })).status).toBe(400);
+      expect((await put({ minute: 5 })).status).toBe(200);
     } finally {
       await kong.stop();
     }

@@ -1,0 +1,110 @@
+/**
+ * The generated constructs and KongPlugin at synth: the body in Kong's names, problems named in the
+ * names the user wrote, secrets out of the request, one table of facts per plugin kind, custom
+ * plugins untouched.
+ */
+import { describe, expect, it } from "vitest";
+import { KongPlugin, KongPluginValidationError, PluginCors, PluginKeyAuth, PluginOpenidConnect, PluginRateLimiting } from "../../src/index.js";
+import { applyRequest, resource, resources, stackWithProvider, synthJson, thrown } from "../support/synth.js";
+
+const ROUTE = { id: "3473c251-5b6c-4f45-b1ff-7ede735a366d" };
+
+describe("generated constructs", () => {
+  it("synthesize the Kong body in snake_case, unset props left out", () => {
+    const { stack } = stackWithProvider();
+    new PluginRateLimiting(stack, "limits", { route: ROUTE, config: { minute: 5, limitBy: "ip", hideClientHeaders: true } });
+
+    const request = applyRequest(resource(synthJson(stack), "limits_config"));
+
+    expect(request.payload).toEqual({ name: "rate-limiting", route: ROUTE, config: { minute: 5, limit_by: "ip", hide_client_headers: true } });
+    expect(request.target).toEqual({ edition: "enterprise", version: "3.15" });
+  });
+
+  it("give the apply-time program one table of facts per plugin kind, not one per plugin", () => {
+    const { stack } = stackWithProvider();
+    new PluginRateLimiting(stack, "a", { config: { minute: 5 } , route: ROUTE });
+    new PluginRateLimiting(stack, "b", { config: { hour: 50 }, service: { id: "0d9e8f7a-1b2c-4d3e-8f4a-5b6c7d8e9f01" } });
+    new PluginCors(stack, "cors", {});
+    const json = synthJson(stack);
+
+    const factsOf = (prefix: string) =>
+      resource(json, `${prefix}_config`).provisioner.find((p: any) => p["local-exec"].environment?.KONG_CDKTF_FACTS)["local-exec"].environment.KONG_CDKTF_FACTS;
+    expect(factsOf("a")).toBe(factsOf("b"));
+    expect(factsOf("a")).toMatch(/kong-plugin-facts-rate-limiting/);
+    expect(factsOf("cors")).toMatch(/kong-plugin-facts-cors/);
+    const facts = JSON.stringify(json).match(/assets\/kong-plugin-facts-[a-z-]+/g) ?? [];
+    expect([...new Set(facts)].sort()).toEqual(["assets/kong-plugin-facts-cors", "assets/kong-plugin-facts-rate-limiting"]);
+  });
+
+  it("list every problem of a plugin in one error, in the props' names", () => {
+    const { stack } = stackWithProvider();
+
+    const error = thrown(() => new PluginKeyAuth(stack, "auth", { config: { keyNames: "apikey", hideCredential: true, keyInBody: "yes" } } as never));
+
+    expect(error).toBeInstanceOf(KongPluginValidationError);
+    expect(error.message).toMatchInlineSnapshot(`
+      "invalid key-auth plugin at "payments/auth", 3 problems:
+        - config.hideCredential: unknown field (did you mean config.hideCredentials?)
+        - config.keyInBody (Kong: config.key_in_body): expected a boolean, got "yes"
+        - config.keyNames (Kong: config.key_names): expected an array, got "apikey""
+    `);
+  });
+
+  it("keep a literal secret out of the request, and warn about it", () => {
+    const { stack } = stackWithProvider();
+    const secret = "0idcLiteralS3cret-in-the-code-5b1f";
+    new PluginOpenidConnect(stack, "oidc", { config: { issuer: "https://idp.example.com/.well-known/openid-configuration", clientId: ["app"], clientSecret: [secret] } });
+    const json = synthJson(stack);
+
+    const config = resource(json, "oidc_config");
+    expect(JSON.stringify(config.triggers_replace)).not.toContain(secret);
+    expect(applyRequest(config).payload.config.client_secret).toEqual([{ $ref: expect.any(String), as: "base64" }]);
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toContain("config.clientSecret[0]");
+  });
+});
+
+describe("KongPlugin", () => {
+  it("validates a known plugin's config in Kong's names and names the problems so", () => {
+    const { stack } = stackWithProvider();
+
+    const error = thrown(() => new KongPlugin(stack, "cors", { name: "cors", config: { origins: ["*"], max_age: "an hour", exposed_header: ["x"] } }));
+
+    expect(error.message).toMatchInlineSnapshot(`
+      "invalid cors plugin at "payments/cors", 2 problems:
+        - config.max_age: expected a number, got "an hour"
+        - config.exposed_header: unknown field (did you mean config.exposed_headers?)"
+    `);
+  });
+
+  it("sends a custom plugin's config as written, marked custom, with no table of facts", () => {
+    const { stack } = stackWithProvider();
+    new KongPlugin(stack, "custom", { name: "my-header-plugin", route: ROUTE, config: { header_name: "X-Team", anything: { nested: [1, 2] } } });
+    const config = resource(synthJson(stack), "custom_config");
+
+    const request = applyRequest(config);
+    expect(request.payload).toEqual({ name: "my-header-plugin", route: ROUTE, config: { header_name: "X-Team", anything: { nested: [1, 2] } } });
+    expect(request.custom).toBe(true);
+    expect(JSON.stringify(config)).not.toContain("KONG_CDKTF_FACTS");
+  });
+
+  it("refuses a name that cannot be a plugin's", () => {
+    const { stack } = stackWithProvider();
+
+    expect(thrown(() => new KongPlugin(stack, "bad", { name: "Rate Limiting" })).message).toMatchInlineSnapshot(`
+      "invalid Rate Limiting plugin at "payments/bad", 1 problem:
+        - name: expected a plugin name (lower-case letters, digits, - and _), got "Rate Limiting""
+    `);
+  });
+
+  it("refuses two plugins of one kind on the same route, whatever their construct", () => {
+    const { stack } = stackWithProvider();
+    new PluginRateLimiting(stack, "typed", { route: ROUTE, config: { minute: 5 } });
+
+    expect(thrown(() => new KongPlugin(stack, "untyped", { name: "rate-limiting", route: ROUTE, config: { minute: 10 } })).message).toMatchInlineSnapshot(`
+      "invalid rate-limiting plugin at "payments/untyped", 1 problem:
+        - route.id: another rate-limiting plugin, "payments/typed", has the same route in workspace "default"; Kong allows one rate-limiting plugin per route/service/consumer/consumer group combination, got "3473c251-5b6c-4f45-b1ff-7ede735a366d""
+    `);
+    expect(Object.keys(resources(synthJson(stack))).filter((id) => id.startsWith("untyped"))).toEqual([]);
+  });
+});

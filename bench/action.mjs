@@ -1,17 +1,20 @@
 // Section 2: one apply-time action, as Terraform starts it for one plugin at create time, against
 // `node -e 0`; plus the effective parallelism of 10 such actions at once (for section 3).
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, timeProcess } from "./lib/util.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** Synthesizes N plugins with a build's library; returns the stack directory. */
-export function synthStack(build, n, serverUrl, outdir) {
+/** The case of a non-session plugin's action (its program reads the plugin's table of facts). */
+export const RATE_LIMITING_CASE = "after: rate-limiting apply (KONG_CDKTF_FACTS)";
+
+/** Synthesizes N plugins with a build's library (`kind` "mixed": of 20 kinds); returns the stack directory. */
+export function synthStack(build, n, serverUrl, outdir, kind) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(HERE, "stack.cjs"), build.dist, String(n), serverUrl, outdir], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [path.join(HERE, "stack.cjs"), build.dist, String(n), serverUrl, outdir, ...(kind ? [kind] : [])], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()),
     );
   });
@@ -24,7 +27,8 @@ function unescapeTemplate(value) {
 
 /**
  * What Terraform starts for each plugin at create time: the command and environment of the
- * create-time provisioners of its resources, `self.triggers_replace.*` resolved as Terraform does.
+ * create-time provisioners of its resources, `self.triggers_replace.*` and `sensitive("…")`
+ * resolved as Terraform does.
  */
 export function createTimeActions(stackDir) {
   const json = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
@@ -36,7 +40,9 @@ export function createTimeActions(stackDir) {
       const env = {};
       for (const [name, value] of Object.entries(exec.environment ?? {})) {
         const self = /^\$\{self\.triggers_replace\.([A-Za-z0-9_]+)\}$/.exec(value);
-        env[name] = unescapeTemplate(self ? resource.triggers_replace[self[1]] : value);
+        // a secret (a referenceable or encrypted field's value) travels base64-encoded in `sensitive("…")`
+        const sensitive = /^\$\{sensitive\("([A-Za-z0-9+/=]*)"\)\}$/.exec(value);
+        env[name] = sensitive ? sensitive[1] : unescapeTemplate(self ? resource.triggers_replace[self[1]] : value);
       }
       const [command, ...args] = exec.command.split(" ");
       actions.push({ resource: id, command: command === "node" ? process.execPath : command, args, env, cwd: stackDir });
@@ -66,6 +72,11 @@ export async function benchAction({ builds, kong, resetKong, runs, concurrentRun
   }
   const after = stacks[builds[0].label];
   const one = after[0];
+  // a plugin whose program validates with a table of facts (the session plugin's rules are built
+  // in): rate-limiting, the first plugin of a stack of 20 kinds, its facts file an asset of the stack
+  const mixed = createTimeActions(await synthStack(builds[0], 20, kong.url, mkdtempSync(path.join(scratch, "stack-mixed-")), "mixed"));
+  const rateLimiting = mixed.find((a) => /^rate-limiting-0_config_/.test(a.resource));
+  if (!rateLimiting?.env.KONG_CDKTF_FACTS) throw new Error("the rate-limiting plugin's action has no KONG_CDKTF_FACTS");
 
   // a cache directory of the benchmark's own, warmed by one run of each case
   const warmTmp = path.join(scratch, "tmp-warm");
@@ -82,6 +93,8 @@ export async function benchAction({ builds, kong, resetKong, runs, concurrentRun
     cases.push({ name: `${build.label}: kong-session.cjs apply`, command: action.command, args: action.args, env: { ...baseEnv, ...action.env }, cwd: action.cwd });
     if (build.label === builds[0].label) {
       cases.push({ name: `${build.label}, cold code cache (first run)`, cold: true, command: action.command, args: action.args, env: { ...env, ...action.env }, cwd: action.cwd });
+      const r = rateLimiting;
+      cases.push({ name: RATE_LIMITING_CASE, factsBytes: statSync(path.join(r.cwd, r.env.KONG_CDKTF_FACTS)).size, command: r.command, args: r.args, env: { ...baseEnv, ...r.env }, cwd: r.cwd });
     }
   }
   for (const [name, file] of Object.entries(references)) {
@@ -94,6 +107,10 @@ export async function benchAction({ builds, kong, resetKong, runs, concurrentRun
   for (const c of cases) {
     resetKong(10);
     await timeProcess(c.command, c.args, { env: c.env, cwd: c.cwd });
+    // the non-session case measures a real write: the emulator must hold the plugin afterwards
+    if (c.name === RATE_LIMITING_CASE && !kong.plugins().some((p) => p.name === "rate-limiting" && p.config.minute === 60)) {
+      throw new Error("the rate-limiting action exited 0 but the emulator does not hold the plugin");
+    }
   }
   for (const build of builds) {
     const { command, args, cwd } = stacks[build.label][0];
@@ -116,7 +133,7 @@ export async function benchAction({ builds, kong, resetKong, runs, concurrentRun
     }
     if ((run + 1) % 5 === 0 || run + 1 === runs) log(`  action: run ${run + 1}/${runs}`);
   }
-  const rows = cases.map((c) => ({ name: c.name, ms: median(samples[c.name]), min: Math.min(...samples[c.name]) }));
+  const rows = cases.map((c) => ({ name: c.name, ms: median(samples[c.name]), min: Math.min(...samples[c.name]), ...(c.factsBytes ? { factsBytes: c.factsBytes } : {}) }));
 
   // effective parallelism: 10 actions (10 plugins) at once, as terraform's default -parallelism
   const parallel = [];

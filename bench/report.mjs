@@ -4,12 +4,83 @@ import * as path from "node:path";
 import { fmt, printTable, ratio, table } from "./lib/util.mjs";
 
 const ms = (v) => fmt(v, 0);
+const kib = (bytes) => fmt(bytes / 1024, 1);
+
+/** The synth cases of PluginSessions (results saved before the mixed stacks have no `stack`). */
+const sessionSynth = (results) => results.synth.filter((r) => (r.stack ?? "session") === "session");
+/** The synth cases of 20 plugin kinds. */
+const mixedSynth = (results) => results.synth.filter((r) => r.stack === "mixed");
+
+/** Targets of the mixed-kinds synth and of a non-session plugin's action, against their floors. */
+export const TARGETS = { mixedSynth: 1.5, factsAction: 2.5 };
+
+const MIXED_HEADER = ["N plugins (resources)", "cdktf floor ms", "after ms", "after / floor", `target <= ${TARGETS.mixedSynth}x`, "construct ms floor / after", "app.synth() ms floor / after", "after ms per plugin", "peak RSS floor / after MiB"];
+
+function mixedTable(results) {
+  return mixedSynth(results).map((r) => [
+    `${r.n} (${2 * r.n + 1})${r.runs < 3 ? `, ${r.runs} run${r.runs > 1 ? "s" : ""}` : ""}`,
+    ms(r.floor?.totalMs),
+    ms(r.after?.totalMs),
+    ratio(r.after?.totalMs, r.floor?.totalMs),
+    r.after && r.floor ? (r.after.totalMs <= TARGETS.mixedSynth * r.floor.totalMs ? "met" : "not met") : "-",
+    `${ms(r.floor?.constructMs)} / ${ms(r.after?.constructMs)}`,
+    `${ms(r.floor?.synthMs)} / ${ms(r.after?.synthMs)}`,
+    fmt(r.after?.totalMs / r.n, 2),
+    `${fmt(r.floor?.maxRssMiB, 0)} / ${fmt(r.after?.maxRssMiB, 0)}`,
+  ]);
+}
+
+const READS_HEADER = ["when", "tables of facts read", "which", "expected", "emulator JSON Schemas read", "generated construct modules loaded"];
+
+function schemaReadsTable(results) {
+  const r = results.schemaReads;
+  if (!r) return [];
+  const row = (when, s, expected) => [when, `${s.tables.length} of ${r.available}`, s.tables.join(", ") || "none", String(expected), String(s.schemas.length), `${s.constructModules} of ${r.constructModulesAvailable}`];
+  return [row("after `require` of the library", r.afterImport, 0), row(`after the synth of ${r.plugins} plugins of ${r.kinds.length} kinds (${r.kinds.join(", ")})`, r.afterSynth, r.kinds.length)];
+}
+
+/** What the table of reads says, from its numbers. */
+function readsVerdict(r) {
+  const lazy = r.afterImport.tables.length === 0 && r.afterSynth.tables.length === r.kinds.length && r.afterSynth.tables.every((t) => r.kinds.includes(t));
+  const modules = r.afterImport.constructModules;
+  return (
+    (lazy
+      ? `Only the tables of the ${r.kinds.length} kinds used are read (each is read, and copied into the stack as an asset of the apply-time program); importing reads none.`
+      : `Expected no table read at import and exactly the ${r.kinds.length} of the kinds used after the synth; read: ${r.afterImport.tables.length} at import, ${r.afterSynth.tables.join(", ")} after the synth.`) +
+    (modules > 0 ? ` Importing the library does load ${modules} of the ${r.constructModulesAvailable} generated construct modules (\`src/index.ts\` re-exports them), without their tables.` : "")
+  );
+}
+
+function factsActionTable(results) {
+  const floor = results.action.rows[0].ms;
+  return results.action.rows
+    .filter((r) => r.factsBytes !== undefined)
+    .map((r) => [r.name, ms(r.ms), ms(floor), ratio(r.ms, floor), `${TARGETS.factsAction}x`, r.ms <= TARGETS.factsAction * floor ? "met" : "not met", kib(r.factsBytes)]);
+}
+const FACTS_ACTION_HEADER = ["case", "median ms", "node -e 0 ms", "/ floor", "target", "met", "facts file KiB"];
+
+function bundleTable(results) {
+  const after = results.bundles?.find((b) => b.label === "after")?.bytes;
+  return (results.bundles ?? []).map((b) => [
+    b.label === "after" ? "after (the working tree)" : b.label,
+    b.rev ? `\`${b.rev}\`${b.subject ? ` (${b.subject})` : ""}` : "-",
+    b.skipped ? `- (${b.skipped})` : kib(b.bytes),
+    b.skipped || b.label === "after" ? "-" : `${after - b.bytes >= 0 ? "+" : ""}${kib(after - b.bytes)}`,
+  ]);
+}
+const BUNDLE_HEADER = ["build", "revision", "kong-session.cjs KiB", "after - this KiB"];
+
+function factsTablesLine(results) {
+  const t = results.factsTables;
+  if (!t) return "";
+  return `Beside the bundle, a stack copies one table of facts per plugin kind it uses (none for the session plugin, whose rules are built in): ${t.count} tables, median ${kib(t.medianBytes)} KiB, rate-limiting ${kib(t.rateLimitingBytes)} KiB, the largest ${t.largest.name} ${kib(t.largest.bytes)} KiB.`;
+}
 
 function synthTables(results) {
   const labels = results.baseline ? ["after", "before"] : ["after"];
   const header = ["N plugins (resources)", "cdktf floor ms", ...labels.map((l) => `${l} ms`), ...labels.map((l) => `${l} / floor`), "after ms per plugin", "peak RSS floor / after MiB"];
   const rows = (validate) =>
-    results.synth
+    sessionSynth(results)
       .filter((r) => r.validate === validate && r.floor)
       .map((r) => [
         `${r.n} (${2 * r.n + 1})${r.runs < 3 ? `, ${r.runs} run${r.runs > 1 ? "s" : ""}` : ""}`,
@@ -19,7 +90,7 @@ function synthTables(results) {
         fmt(r.after.totalMs / r.n, 2),
         `${fmt(r.floor?.maxRssMiB, 0)} / ${fmt(r.after.maxRssMiB, 0)}`,
       ]);
-  const imports = results.synth.filter((r) => !r.validate && r.n === 1)[0];
+  const imports = sessionSynth(results).filter((r) => !r.validate && r.n === 1)[0];
   return {
     header,
     skip: rows(false),
@@ -84,10 +155,15 @@ export function printTables(results) {
   const s = synthTables(results);
   printTable(`1. synth, cdktf validations off (${SYNTH_HEADER_NOTE})`, s.header, s.skip);
   if (s.validate.length > 0) printTable(`1. synth, cdktf validations on (the default)`, s.header, s.validate);
-  const large = results.synth.find((r) => r.validate && !r.floor);
+  const large = sessionSynth(results).find((r) => r.validate && !r.floor);
   if (large) printTable("1. synth, cdktf validations on, the library after only", ["N", "ms", "ms per plugin"], [[String(large.n), ms(large.after.totalMs), fmt(large.after.totalMs / large.n, 2)]]);
   printTable("1. import (ms)", ["module", "ms"], s.imports);
+  if (mixedSynth(results).length > 0) printTable(`1b. synth of N typed plugins of 20 kinds, cdktf validations off (${SYNTH_HEADER_NOTE})`, MIXED_HEADER, mixedTable(results));
+  if (results.schemaReads) printTable("1c. tables of facts read (a spy on fs in a child process)", READS_HEADER, schemaReadsTable(results));
   printTable("2. one apply-time action (ms)", ["case", "median", "min", "/ floor"], actionTable(results));
+  if (factsActionTable(results).length > 0) printTable("2b. one action of a plugin validated by its table of facts", FACTS_ACTION_HEADER, factsActionTable(results));
+  if (results.bundles) printTable("2c. the runtime bundle", BUNDLE_HEADER, bundleTable(results));
+  if (results.factsTables) process.stdout.write(`${factsTablesLine(results)}\n`);
   printTable("2. 10 actions at once", ["build", "one action ms", "10 at once ms", "per action ms", "effective parallelism"], parallelTable(results));
   const t = terraformTables(results);
   printTable("3. terraform (ms)", ["N", "stack", "apply", "per plugin", "no-op re-apply", "destroy", "per plugin"], t.rows);
@@ -133,13 +209,13 @@ export function writeReport(results, file) {
   const cold = row("after, cold");
   const undici = row("reference: undici");
   const nodeHttp = row("reference: node-http");
-  const big = results.synth.find((r) => !r.validate && r.n === 1000);
-  const hundred = results.synth.find((r) => !r.validate && r.n === 100);
-  const validated = results.synth.filter((r) => r.validate && r.floor).at(-1);
-  const largeValidated = results.synth.find((r) => r.validate && !r.floor);
-  const one = results.synth.find((r) => !r.validate && r.n === 1);
+  const big = sessionSynth(results).find((r) => !r.validate && r.n === 1000);
+  const hundred = sessionSynth(results).find((r) => !r.validate && r.n === 100);
+  const validated = sessionSynth(results).filter((r) => r.validate && r.floor).at(-1);
+  const largeValidated = sessionSynth(results).find((r) => r.validate && !r.floor);
+  const one = sessionSynth(results).find((r) => !r.validate && r.n === 1);
   // the per-resource cost of cdktf's validation: between the two sizes run with validations on
-  const withChecks = results.synth.filter((r) => r.validate && r.floor).sort((a, b) => a.n - b.n);
+  const withChecks = sessionSynth(results).filter((r) => r.validate && r.floor).sort((a, b) => a.n - b.n);
   const perCheck =
     withChecks.length >= 2 ? (withChecks.at(-1).floor.totalMs - withChecks[0].floor.totalMs) / (2 * (withChecks.at(-1).n - withChecks[0].n)) : undefined;
   const floorAt1000 = perCheck === undefined ? undefined : withChecks.at(-1).floor.totalMs + perCheck * 2 * (1000 - withChecks.at(-1).n);
@@ -192,6 +268,24 @@ export function writeReport(results, file) {
       ? `Target (N = 1000, at most 1.5x the floor): ${ratio(big.after.totalMs, big.floor.totalMs)} with validations off (before: ${big.before ? ratio(big.before.totalMs, big.floor.totalMs) : "-"}): the difference is the library's own work (validation with zod, the Kong payload, the derived UUID, escaping, its own constructs), the rest is cdktf's; with validations on the library is far below the floor. Growth is linear: ${fmt(hundred.after.totalMs / 100, 2)} ms per plugin at N = 100 and ${fmt(big.after.totalMs / 1000, 2)} ms at N = 1000 (the floor: ${fmt(hundred.floor.totalMs / 100, 2)} and ${fmt(big.floor.totalMs / 1000, 2)}); no step scans the construct tree per plugin. At N = 1 the fixed costs dominate (${one ? ms(one.after.totalMs - one.floor.totalMs) : "-"} ms: the first plugin builds the zod schema, the provider its reaper and the runtime asset). Separate runs of the same case differ by up to ±20 % on this shared machine, so ratios within ~0.2 of each other are the same.`
       : "",
     "",
+    ...(mixedSynth(results).length > 0
+      ? [
+          `**N typed plugins of 20 kinds** (cdktf validations off): \`bench/kinds.cjs\`, kind i % 20 of rate-limiting, key-auth, cors, acl, request-transformer, response-transformer, ip-restriction, jwt, basic-auth, correlation-id, request-size-limiting, proxy-cache, bot-detection, request-termination, http-log, prometheus, openid-connect, rate-limiting-advanced, session and opentelemetry, each on a route of its own with an instance name, two tags and a small config valid for Kong Enterprise 3.15 (the provider's target). The floor is built from the library's output as above, with the same 19 tables of facts copied as assets. Target: at most ${TARGETS.mixedSynth}x the floor.`,
+          "",
+          table(MIXED_HEADER, mixedTable(results)),
+          "",
+        ]
+      : []),
+    ...(results.schemaReads
+      ? [
+          "**Tables of facts read.** A child process spies on every `fs` function that opens, reads or copies a file (sync, callback and promise forms; `require` of a JSON file goes through `fs.readFileSync`) before loading cdktf and the library (`bench/schema-reads.cjs`), then synthesizes a stack of 3 plugins of each of 3 kinds:",
+          "",
+          table(READS_HEADER, schemaReadsTable(results)),
+          "",
+          readsVerdict(results.schemaReads),
+          "",
+        ]
+      : []),
     "Importing, paid once per synth:",
     "",
     table(["module", "ms"], s.imports),
@@ -204,6 +298,17 @@ export function writeReport(results, file) {
     "",
     table(["case", "median ms", "min ms", "/ floor"], actionTable(results)),
     "",
+    ...(factsActionTable(results).length > 0
+      ? [
+          `**A plugin validated by its table of facts** (every plugin but the session plugin): the rate-limiting plugin of a stack of 20 kinds, its program started the same way with \`KONG_CDKTF_FACTS\` naming the stack's copy of \`rate-limiting.json\`, which it reads and validates the payload against before the GET and the PUT (the emulator is checked to hold the plugin after the warm-up run). Target: at most ${TARGETS.factsAction}x \`node -e 0\`.`,
+          "",
+          table(FACTS_ACTION_HEADER, factsActionTable(results)),
+          "",
+        ]
+      : []),
+    ...(results.bundles
+      ? ["**The runtime bundle** (`dist/kong-session.cjs`, the asset every stack copies), as built by each revision's own build script:", "", table(BUNDLE_HEADER, bundleTable(results)), "", factsTablesLine(results), ""]
+      : []),
     `Bundle: ${fmt(results.action.bundles.after / 1024, 0)} KiB after${results.action.bundles.before ? `, ${fmt(results.action.bundles.before / 1024, 0)} KiB before` : ""}.` +
       (results.action.extraCaCerts
         ? ` This machine also sets \`NODE_EXTRA_CA_CERTS=${results.action.extraCaCerts.path}\`, which makes every node process parse that CA bundle at start: \`node -e 0\` takes ${ms(results.action.extraCaCerts.floorMs)} ms with it instead of ${ms(floorAction)} ms; the benchmark removes it so the numbers show the program's own cost (Terraform passes its environment on, so a runner with that variable pays it on every action).`

@@ -6,10 +6,13 @@
 //   --quick             fewer sizes and runs
 //   --baseline <rev>    the git revision measured as "before" (default: the last one before the work)
 //   --no-baseline       measure the working tree only
+//   --bundle-rev <rev>  a git revision whose runtime bundle's size is reported too (default: the last
+//                       one before every plugin was added), with --no-baseline too
 //   --out <file>        where to write the report (default docs/BENCHMARKS.md); --out - prints only
 //   --json <file>       also save the raw results
 //   --from <file>       measure nothing: render the report from results saved with --json
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,12 +26,15 @@ import { benchTerraform } from "./terraform.mjs";
 
 /** The last commit before the performance work: the "before" of every table. */
 const BASELINE = "87d8f7e";
+/** The last commit before every plugin was added (the session plugin only): its bundle's size is reported. */
+const BUNDLE_REVISION = "7af03ab";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     baseline: { type: "string", default: BASELINE },
     "no-baseline": { type: "boolean", default: false },
+    "bundle-rev": { type: "string", default: BUNDLE_REVISION },
     out: { type: "string", default: path.join(ROOT, "docs", "BENCHMARKS.md") },
     json: { type: "string" },
     from: { type: "string" },
@@ -51,6 +57,7 @@ const plan = quick
         { n: 100, runs: 3, validate: false },
         { n: 1000, runs: 1, validate: false },
         { n: 1, runs: 3, validate: true },
+        { n: 1000, runs: 3, validate: false, stack: "mixed" },
       ],
       actionRuns: 10,
       concurrentRuns: 2,
@@ -64,6 +71,8 @@ const plan = quick
         { n: 1, runs: 5, validate: true },
         { n: 30, runs: 3, validate: true },
         { n: 1000, runs: 3, validate: true, afterOnly: true },
+        { n: 100, runs: 5, validate: false, stack: "mixed" },
+        { n: 1000, runs: 5, validate: false, stack: "mixed" },
       ],
       actionRuns: 25,
       concurrentRuns: 5,
@@ -72,6 +81,15 @@ const plan = quick
         { n: 100, runs: 2 },
       ],
     };
+
+/** bench/schema-reads.cjs in a child process: which tables of facts a synth of `kinds` kinds reads. */
+function schemaReadsOf(dist, kinds, env) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(ROOT, "bench", "schema-reads.cjs"), dist, String(kinds)], { env, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`schema-reads failed: ${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split("\n").pop())),
+    );
+  });
+}
 
 const started = Date.now();
 const scratch = scratchDir();
@@ -91,6 +109,32 @@ try {
     if (before.skipped) baselineNote = before.skipped;
     else builds.push(before);
   } else baselineNote = "--no-baseline";
+  // the runtime bundle's size at another revision (only its size: nothing else of it is measured)
+  const bundles = builds.map((b) => ({ label: b.label, ...(b.rev ? { rev: b.rev } : {}), bytes: b.bundleBytes }));
+  if (!builds.some((b) => b.rev === values["bundle-rev"])) {
+    const other = await buildRevision(scratch, values["bundle-rev"]);
+    bundles.push(other.skipped ? { label: values["bundle-rev"], rev: values["bundle-rev"], skipped: other.skipped } : { label: values["bundle-rev"], rev: values["bundle-rev"], bytes: other.bundleBytes });
+  }
+  for (const b of bundles) {
+    if (!b.rev) continue;
+    try {
+      b.subject = execFileSync("git", ["-C", ROOT, "log", "-1", "--format=%s", b.rev], { encoding: "utf8" }).trim().slice(0, 80);
+    } catch {
+      // the revision is not in this checkout: its size says enough
+    }
+  }
+  // the tables of facts a stack may copy beside the bundle: one per plugin kind it uses
+  const tablesDir = path.join(after.dist, "schema", "generated", "plugins");
+  const tableSizes = readdirSync(tablesDir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => ({ name: f.slice(0, -5), bytes: statSync(path.join(tablesDir, f)).size }))
+    .sort((a, b) => a.bytes - b.bytes);
+  const factsTables = {
+    count: tableSizes.length,
+    medianBytes: median(tableSizes.map((t) => t.bytes)),
+    largest: tableSizes.at(-1),
+    rateLimitingBytes: tableSizes.find((t) => t.name === "rate-limiting")?.bytes,
+  };
 
   const require = createRequire(import.meta.url);
   const { KongEmulator } = require(path.join(after.dist, "testing", "index.js"));
@@ -103,6 +147,8 @@ try {
 
   log("1/3 synth");
   const synth = await benchSynth({ libs: builds, cases: plan.synth, scratch, env, log });
+  log("  tables of facts read by a synth of 3 plugin kinds");
+  const schemaReads = await schemaReadsOf(after.dist, 3, env);
 
   log("2/3 one apply-time action");
   const action = await benchAction({ builds, kong, resetKong, runs: plan.actionRuns, concurrentRuns: plan.concurrentRuns, scratch, env, log });
@@ -126,7 +172,10 @@ try {
     machine: { ...info, loadAverage: `${loadBefore.map((l) => l.toFixed(2)).join(" ")} at start, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at end` },
     durationS: (Date.now() - started) / 1000,
     synth,
+    schemaReads,
     action,
+    bundles,
+    factsTables,
     terraform,
   };
   printTables(results);

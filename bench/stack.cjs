@@ -1,27 +1,32 @@
 // Synthesizes a stack of N PluginSessions (terraform_data) against a server URL, with the library in
-// <dist>, into <outdir>; prints the synthesized stack's directory.
+// <dist>, into <outdir>; prints the synthesized stack's directory. With `mixed`, N typed plugins of
+// 20 kinds instead (bench/kinds.cjs: the i-th on the route routeId(i), kind i % 20).
 //
-//   node bench/stack.cjs <dist> <N> <server-url> <outdir>
+//   node bench/stack.cjs <dist> <N> <server-url> <outdir> [mixed]
 "use strict";
 const path = require("node:path");
 
-const [dist, nText, serverUrl, outdir] = process.argv.slice(2);
+const [dist, nText, serverUrl, outdir, kind] = process.argv.slice(2);
 const { App, LocalBackend, TerraformStack } = require("cdktf");
-const { KongGatewayProvider, PluginSession } = require(path.join(dist, "index.js"));
+const lib = require(path.join(dist, "index.js"));
 
 const app = new App({ outdir, skipValidation: true });
 const stack = new TerraformStack(app, "bench");
 new LocalBackend(stack, { path: "terraform.tfstate" });
-const provider = new KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
-for (let i = 0; i < Number(nText); i++) {
-  const hex = (i + 1).toString(16).padStart(12, "0");
-  new PluginSession(stack, `session-${i}`, {
-    provider,
-    route: { id: `3473c251-5b6c-4f45-b1ff-${hex}` },
-    instanceName: `session-${i}`,
-    tags: ["bench", "team-payments"],
-    config: { cookieName: "sid", cookieSameSite: "Lax", logoutMethods: ["POST"], rollingTimeout: 3600, storage: "cookie" },
-  });
+if (kind === "mixed") {
+  require("./kinds.cjs").mixedStack(lib, stack, Number(nText), { serverUrl });
+} else {
+  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
+  for (let i = 0; i < Number(nText); i++) {
+    const hex = (i + 1).toString(16).padStart(12, "0");
+    new lib.PluginSession(stack, `session-${i}`, {
+      provider,
+      route: { id: `3473c251-5b6c-4f45-b1ff-${hex}` },
+      instanceName: `session-${i}`,
+      tags: ["bench", "team-payments"],
+      config: { cookieName: "sid", cookieSameSite: "Lax", logoutMethods: ["POST"], rollingTimeout: 3600, storage: "cookie" },
+    });
+  }
 }
 app.synth();
 process.stdout.write(`${path.join(outdir, "stacks", "bench")}\n`);

@@ -1,12 +1,14 @@
 // One synth measurement, in a process of its own (so its peak memory is its own):
 //
 //   node bench/synth-case.cjs lib   <N> <dist> <validate 0|1> [<spec-out>]
+//   node bench/synth-case.cjs mixed <N> <dist> <validate 0|1> [<spec-out>]
 //   node bench/synth-case.cjs floor <N> <spec> <validate 0|1>
 //
-// `lib` builds a stack of N PluginSessions with the library in <dist>; with <spec-out> it also writes
-// what it synthesized (every resource's triggers, provisioners and dependencies) for the floor.
-// `floor` builds the same resources directly with cdktf's DataResource from that spec: same
-// triggers strings, same provisioners, same dependencies, same runtime asset.
+// `lib` builds a stack of N PluginSessions with the library in <dist>, `mixed` one of N typed
+// plugins of 20 kinds (bench/kinds.cjs); with <spec-out> either also writes what it synthesized
+// (every resource's triggers, provisioners and dependencies) for the floor. `floor` builds the same
+// resources directly with cdktf's DataResource from that spec: same triggers strings, same
+// provisioners, same dependencies, same runtime asset, same tables of facts copied as assets.
 // Prints one JSON line: import, construct and synth times (ms) and the peak RSS (MiB).
 "use strict";
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
@@ -31,7 +33,7 @@ function props(i) {
 const t0 = performance.now();
 const cdktf = require("cdktf");
 const t1 = performance.now();
-const lib = mode === "lib" ? require(path.join(source, "index.js")) : undefined;
+const lib = mode === "floor" ? undefined : require(path.join(source, "index.js"));
 const spec = mode === "floor" ? JSON.parse(readFileSync(source, "utf8")) : undefined;
 const t2 = performance.now();
 
@@ -40,11 +42,22 @@ const app = new cdktf.App({ outdir, skipValidation: !validate });
 const stack = new cdktf.TerraformStack(app, "bench");
 new cdktf.LocalBackend(stack, { path: "terraform.tfstate" });
 
-if (lib) {
+if (mode === "mixed") {
+  require("./kinds.cjs").mixedStack(lib, stack, n);
+} else if (lib) {
   const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl: "http://127.0.0.1:8001", backend: "terraform_data" });
   for (let i = 0; i < n; i++) new lib.PluginSession(stack, `session-${i}`, { ...props(i), provider });
 } else {
   const asset = new cdktf.TerraformAsset(stack, "kong-session-runtime", { path: spec.bundle, type: cdktf.AssetType.FILE });
+  // one asset per table of facts, as the library copies them: only those the stack uses
+  const facts = new Map();
+  const factsAsset = (file) => {
+    const name = path.basename(file, ".json");
+    if (!facts.has(name)) {
+      facts.set(name, new cdktf.TerraformAsset(stack, `kong-plugin-facts-${name}`, { path: path.join(spec.factsDir, `${name}.json`), type: cdktf.AssetType.FILE }));
+    }
+    return facts.get(name).path;
+  };
   const created = new Map();
   // dependencies first: the reaper, then each identity, then each config resource
   const pending = [...spec.resources];
@@ -56,7 +69,7 @@ if (lib) {
       provisioners: r.provisioners.map((p) => ({
         type: "local-exec",
         command: `node ${asset.path} ${p.action}`,
-        environment: p.environment,
+        environment: p.environment?.KONG_CDKTF_FACTS ? { ...p.environment, KONG_CDKTF_FACTS: factsAsset(p.environment.KONG_CDKTF_FACTS) } : p.environment,
         ...(p.when ? { when: p.when } : {}),
       })),
       ...(r.dependsOn.length > 0 ? { dependsOn: r.dependsOn.map((id) => created.get(id)) } : {}),
@@ -90,7 +103,7 @@ if (specOut) {
     }),
     dependsOn: (r.depends_on ?? []).map((ref) => ref.replace(/^terraform_data\./, "")),
   }));
-  writeFileSync(specOut, JSON.stringify({ bundle: path.join(source, "kong-session.cjs"), resources }));
+  writeFileSync(specOut, JSON.stringify({ bundle: path.join(source, "kong-session.cjs"), factsDir: path.join(source, "schema", "generated", "plugins"), resources }));
 }
 rmSync(outdir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(result)}\n`);

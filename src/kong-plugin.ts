@@ -184,7 +184,8 @@ export abstract class KongPluginConstruct extends Construct {
 
     const body = converted.body;
     const issues: ValidationIssue[] = [...converted.issues];
-    const found = validatePluginBody(facts, body, this.provider.target, isUnresolved);
+    const namer = configInKongNames ? (kongPath: ReadonlyArray<string | number>) => (kongPath[0] === "config" ? formatPath(kongPath) : kongPathToProps(facts, kongPath)) : undefined;
+    const found = validatePluginBody(facts, body, this.provider.target, isUnresolved, namer);
     const named = configInKongNames ? found.map((issue) => (issue.kongPath[0] === "config" ? inKongNames(facts, issue) : issue)) : found;
     issues.push(...(ownRules ? named.filter((issue) => issue.code === "unavailable") : named));
     if (!ownRules) issues.push(...workspaceIssues(props.workspace));

@@ -4,7 +4,7 @@
 // The same for the working tree ("after") and for a git revision ("before"), so both are compared
 // in one run, built the same way.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,15 +13,15 @@ import { pathToFileURL } from "node:url";
 const require = createRequire(import.meta.url);
 const esbuild = require("esbuild");
 
-/** Library sources the benchmarks need (the CLI is not one of them). */
-function sources(srcDir) {
+/** Library files the benchmarks need (the CLI is not one of them) whose name ends with `ext`. */
+function sources(srcDir, ext = ".ts") {
   const out = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (path.relative(srcDir, full) !== "cli") walk(full);
-      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(full);
+      } else if (entry.name.endsWith(ext) && !entry.name.endsWith(".d.ts")) out.push(full);
     }
   };
   walk(srcDir);
@@ -39,6 +39,13 @@ async function transpile(treeDir, outDir) {
     target: "node20",
     logLevel: "error",
   });
+  // the generated tables of facts (and the emulator's JSON Schemas) are JSON files read on first
+  // use, as the package build copies them
+  for (const file of sources(srcDir, ".json")) {
+    const target = path.join(outDir, "dist", path.relative(srcDir, file));
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(outDir, "node_modules"), "dir");
 }
 

@@ -14,8 +14,9 @@
  *   `properties`, `items`, `additionalProperties`, `oneOf`, `x-encrypted`, `x-referenceable`
  *   (also where Kong's lists of referenceable fields name the field);
  * - patterns are Kong's Lua patterns translated to JavaScript (`luaPatternToRegExp`);
- * - strings without a `minLength` get `minLength: 1` (Kong's `len_min` defaults to 1); `minLength: 0`,
- *   which JSON Schema means by default, is left out; enums need neither;
+ * - strings without a `minLength` get `minLength: 1` (Kong's `len_min` defaults to 1), unless their
+ *   published default is `""` (Kong's own default passes its validators: the Lua schema says
+ *   `len_min = 0`); `minLength: 0`, which JSON Schema means by default, is left out; enums need neither;
  * - an array's `minLength`/`maxLength` (Kong's `len_min`/`len_max` on arrays) is `minItems`/`maxItems`;
  * - records (objects with properties, and foreign references) are strict:
  *   `additionalProperties: false`; an object without properties is a map, its values under
@@ -89,8 +90,10 @@ function compact(node: Node, path: string, referenceable: ReadonlySet<string>, a
   switch (node.type) {
     case "string": {
       if (node.enum) out["enum"] = [...(node.enum as Json[])];
-      else if (node.minLength === undefined) out["minLength"] = 1;
-      else if (node.minLength > 0) out["minLength"] = node.minLength;
+      // a published default of "" says Kong's `len_min = 0` where the published schema omits it
+      else if (node.minLength === undefined) {
+        if (node.default !== "") out["minLength"] = 1;
+      } else if (node.minLength > 0) out["minLength"] = node.minLength;
       if (node.maxLength !== undefined) out["maxLength"] = node.maxLength;
       if (node.pattern !== undefined) out["pattern"] = checkedPattern(node.pattern, path);
       if (node.uuid) out["x-uuid"] = true;

@@ -7,7 +7,7 @@
  * scope, one per id, one per instance name).
  */
 import { createHash, hash } from "node:crypto";
-import { Annotations, Fn, type DataResource, type NullResource } from "./cdk.js";
+import { Annotations, Fn, TerraformLocal, type DataResource, type NullResource } from "./cdk.js";
 import type { Construct } from "constructs";
 import type { KongGatewayProvider } from "../kong-gateway-provider.js";
 import { ENV, MAX_ENV_VALUE_BYTES, REQUEST_VERSION, type ApplyRequest, type RefPlaceholder } from "../runtime/contract.js";
@@ -16,8 +16,8 @@ import type { KongTarget } from "../schema/engine/target.js";
 import type { ValidationIssue } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
 import { customResource, selfTrigger } from "./backend.js";
-import { pluginFactsAsset } from "./runtime-asset.js";
-import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
+import { pluginFactsAssetPath } from "./runtime-asset.js";
+import { attributeReference, escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
 
 /** Namespace of the UUIDs derived from construct paths (UUID version 5, RFC 9562). */
 const ID_NAMESPACE = "4c1d3c54-3a0f-5b5e-9c52-7d1f0b0a6c11";
@@ -96,7 +96,7 @@ export function pluginResources(
       }),
     ],
   });
-  const owner = identityResource.id;
+  const owner = attributeReference(identityResource, "id");
 
   // A referenced id or workspace is known only at apply: the reaper cannot tell when it changes.
   // This resource holds its resolved value and is replaced when it changes; its destroy-time
@@ -149,7 +149,7 @@ export function pluginResources(
   const triggers: Record<string, string> = { request: escapeTemplate(requestJson) };
   const environment: Record<string, string> = { [ENV.request]: selfTrigger(backend, "request") };
   // a path of the configuration, not a trigger: a new table (another library version) re-writes nothing
-  if (spec.rules === "facts") environment[ENV.facts] = pluginFactsAsset(scope, spec.pluginName).path;
+  if (spec.rules === "facts") environment[ENV.facts] = pluginFactsAssetPath(scope, spec.pluginName);
   for (const [ref, value] of Object.entries(refs)) {
     triggers[`ref_${ref}`] = value;
     environment[`${ENV.refPrefix}${ref}`] = selfTrigger(backend, `ref_${ref}`);
@@ -173,7 +173,7 @@ export function pluginResources(
   if (secrets.length > 0) {
     // the trigger holds a digest, so a new secret still re-writes the plugin
     triggers.secret_sha256 = secretDigest(spec.pluginId, secrets.map((s) => s.value));
-    for (const { ref, value } of secrets) environment[`${ENV.refPrefix}${ref}`] = secretExpression(value);
+    for (const { ref, value } of secrets) environment[`${ENV.refPrefix}${ref}`] = secretExpression(scope, ref, value);
   }
   const configResource = customResource(scope, "config", backend, {
     triggers,
@@ -351,11 +351,14 @@ function secretDigest(pluginId: string, secrets: readonly string[]): string {
  * environment variable so, a NUL too; the program decodes it): a reference through `base64encode()`
  * (Terraform keeps a sensitive variable's result sensitive); a literal through `sensitive()`, so that
  * Terraform hides it and the output of the run like a sensitive variable's, and so that a
- * configuration excerpt Terraform prints with an error does not show it in clear either.
+ * configuration excerpt Terraform prints with an error does not show it in clear either. A literal
+ * stands in a local value the environment refers to: the plan as JSON (`terraform show -json`) prints
+ * the configuration's constant expressions, values and all, but neither locals nor what refers to them.
  */
-function secretExpression(secret: string): string {
+function secretExpression(scope: Construct, ref: string, secret: string): string {
   if (isUnresolved(secret)) return Fn.base64encode(secret);
-  return `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`;
+  const local = new TerraformLocal(scope, `secret_${ref}`, `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`);
+  return local.asString;
 }
 
 /** A UUID (version 5) derived from the construct path and workspace (and namespace): the same on every synth. */

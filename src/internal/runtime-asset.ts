@@ -50,3 +50,16 @@ export function pluginFactsAsset(scope: Construct, name: string): TerraformAsset
   if (existing instanceof TerraformAsset) return existing;
   return new TerraformAsset(stack, id, { path: pluginFactsPath(name), type: AssetType.FILE });
 }
+
+const factsPaths = new WeakMap<TerraformAsset, string>();
+
+/** The path of a plugin's table of facts as a provisioner's environment gets it: one token per stack and plugin kind. */
+export function pluginFactsAssetPath(scope: Construct, name: string): string {
+  const asset = pluginFactsAsset(scope, name);
+  let assetPath = factsPaths.get(asset);
+  if (assetPath === undefined) {
+    assetPath = asset.path;
+    factsPaths.set(asset, assetPath);
+  }
+  return assetPath;
+}

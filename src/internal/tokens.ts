@@ -1,14 +1,17 @@
 /**
  * cdktf tokens in user values, and strings made safe for Terraform's JSON syntax.
  */
-import { Fn, Token } from "./cdk.js";
+import { Fn, Token, type IResolvable, type TerraformResource } from "./cdk.js";
 import type { RefPlaceholder } from "../runtime/contract.js";
 
 /** True for a value Terraform computes at apply (a cdktf token), anywhere cdktf allows one. */
 export function isUnresolved(value: unknown): boolean {
   if (value === null || value === undefined) return false;
   if (typeof value === "object" && !Array.isArray(value)) return typeof (value as { resolve?: unknown }).resolve === "function";
-  if (typeof value === "string" || typeof value === "number" || Array.isArray(value)) return Token.isUnresolved(value);
+  // every string token holds a marker `${TfToken[…]}` (lists `#{TfToken[…]}`, maps `&{TfToken[…]}`): most
+  // strings are not tokens, and this test is much cheaper than cdktf's
+  if (typeof value === "string") return value.includes("TfToken[") && Token.isUnresolved(value);
+  if (typeof value === "number" || Array.isArray(value)) return Token.isUnresolved(value);
   return false;
 }
 
@@ -57,4 +60,18 @@ export function extractRefs(payload: Record<string, unknown>): { payload: Record
     return value;
   };
   return { payload: visit(payload) as Record<string, unknown>, refs };
+}
+
+/**
+ * `${<type>.<logical id>.<attribute>}` as a string token, like `resource.id`, without the full stack
+ * trace cdktf captures for each of its references (the most expensive part of a thousand plugins'
+ * synth): the library's own references never need it, their errors name the construct.
+ */
+export function attributeReference(resource: TerraformResource, attribute: string): string {
+  const reference: IResolvable = {
+    creationStack: [],
+    resolve: () => `\${${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}}`,
+    toString: () => Token.asString(reference),
+  };
+  return Token.asString(reference);
 }

@@ -32,8 +32,16 @@ const PROVIDER_SPELLINGS: Readonly<Record<string, string>> = {
 
 /** The prop name of a Kong field, as cdktf's binding names the attribute. */
 export function propName(kongName: string): string {
-  return camelCase(PROVIDER_SPELLINGS[kongName] ?? kongName);
+  let name = propNames.get(kongName);
+  if (name === undefined) {
+    name = camelCase(PROVIDER_SPELLINGS[kongName] ?? kongName);
+    propNames.set(kongName, name);
+  }
+  return name;
 }
+
+/** Every Kong field name met so far, camelCased: synth converts the same few hundred names again and again. */
+const propNames = new Map<string, string>();
 
 /** `plugin_ai_a2a_proxy` → `PluginAiA2AProxy`. */
 export function pascalCase(name: string): string {

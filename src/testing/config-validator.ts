@@ -76,6 +76,8 @@ interface Found {
 interface Prepared {
   readonly errors: Found[];
   readonly waived: string[];
+  /** nulls taken out of union values so that ajv sees them unset (put back once defaults are filled) */
+  readonly nulls?: Array<[JsonObject, string]>;
 }
 
 interface At {
@@ -119,7 +121,19 @@ function prepare(node: JsonSchemaNode, value: unknown, at: At, out: Prepared): u
     out.waived.push(at.pointer);
     return value;
   }
-  if (node.oneOf) return value;
+  if (node.oneOf) {
+    // a union of records (datakit's nodes): null is "unset" for a field no branch requires
+    if (isObject(value)) {
+      for (const [key, given] of Object.entries(value)) {
+        if (given !== null) continue;
+        const branches = node.oneOf.filter((branch) => branch.properties?.[key] !== undefined);
+        if (branches.length === 0 || branches.some((branch) => branch.required?.includes(key))) continue;
+        delete value[key];
+        out.nulls?.push([value, key]);
+      }
+    }
+    return value;
+  }
   if (isRecordNode(node)) {
     const record = Array.isArray(value) && value.length === 0 ? {} : value;
     if (!isObject(record)) return value;
@@ -299,9 +313,11 @@ export class ConfigValidator {
   /** `process_auto_fields`: defaults filled (insert, upsert), shorthands dropped, auto fields made. */
   process(value: JsonObject | unknown[], context: "insert" | "update" | "upsert"): unknown {
     const copy = clone(value);
-    const prepared = prepare(this.variant.config, copy, { pointer: "", path: [] }, { errors: [], waived: [] });
+    const nulls: Array<[JsonObject, string]> = [];
+    const prepared = prepare(this.variant.config, copy, { pointer: "", path: [] }, { errors: [], waived: [], nulls });
+    if (context !== "update" && isObject(prepared)) validatorOf(this.variant)(prepared);
+    for (const [object, key] of nulls) object[key] = null;
     if (context === "update" || !isObject(prepared)) return prepared;
-    validatorOf(this.variant)(prepared);
     for (const [name, field] of Object.entries(this.variant.config.properties ?? {})) {
       if (field["x-auto"] && (prepared[name] === undefined || prepared[name] === null)) prepared[name] = randomString();
     }

@@ -1,7 +1,8 @@
 /**
  * The plugin entity and the session plugin's schema as Kong defines them
  * (kong/db/schema/entities/plugins.lua, kong/plugins/session/schema.lua, typedefs.lua), per edition
- * and version, plus the independent validator {@link validateSessionPlugin}.
+ * and version, every other plugin from the emulator's catalog (plugin-catalog.ts, config-validator.ts,
+ * entity-checks.ts), plus the independent validator {@link validateSessionPlugin}.
  *
  * This file deliberately does not import the library's zod schemas: it is the Kong-faithful
  * reference the library's validator is tested against.
@@ -9,6 +10,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { KongInternalError, schemaViolation, type KongErrorBody } from "./kong-errors.js";
 import { luaToString, type LuaTable } from "./lua-compat.js";
+import { ConfigValidator } from "./config-validator.js";
+import { runEntityChecks, type PluginRules } from "./entity-checks.js";
+import { rulesFor } from "./plugin-rules.js";
+import { PluginCatalog, type PluginVariant } from "./plugin-catalog.js";
 import { processAutoFields, validateRecord, type AutoContext, type FieldDef, type FieldList, type JsonObject, type Processed } from "./schema-engine.js";
 
 /** Which Kong the schema describes. */
@@ -20,27 +25,6 @@ export interface KongSchemaOptions {
   /** the default of `config.secret` (Kong's per-node random secret) */
   readonly nodeSecret?: string;
 }
-
-/** Plugins bundled with open-source Kong (kong/constants.lua). */
-export const COMMUNITY_PLUGINS: readonly string[] = [
-  "jwt", "acl", "correlation-id", "cors", "oauth2", "tcp-log", "udp-log", "file-log", "http-log", "key-auth",
-  "hmac-auth", "basic-auth", "ip-restriction", "request-transformer", "response-transformer",
-  "request-size-limiting", "rate-limiting", "response-ratelimiting", "syslog", "loggly", "datadog", "ldap-auth",
-  "statsd", "bot-detection", "aws-lambda", "request-termination", "prometheus", "proxy-cache", "session", "acme",
-  "grpc-gateway", "grpc-web", "pre-function", "post-function", "azure-functions", "zipkin", "opentelemetry",
-  "ai-proxy", "ai-prompt-decorator", "ai-prompt-template", "ai-prompt-guard", "ai-request-transformer",
-  "ai-response-transformer", "standard-webhooks", "redirect",
-];
-
-/** A selection of Kong Enterprise's additional plugins. */
-export const ENTERPRISE_PLUGINS: readonly string[] = [
-  "openid-connect", "rate-limiting-advanced", "request-validator", "mtls-auth", "canary", "jwt-signer",
-  "oauth2-introspection", "opa", "proxy-cache-advanced", "key-auth-enc", "ldap-auth-advanced", "vault-auth",
-  "forward-proxy", "exit-transformer", "route-transformer-advanced", "request-transformer-advanced",
-  "response-transformer-advanced", "websocket-size-limit", "websocket-validator", "xml-threat-protection",
-  "json-threat-protection", "saml", "jq", "graphql-rate-limiting-advanced", "ai-rate-limiting-advanced",
-  "ai-semantic-cache", "oas-validation", "upstream-oauth", "header-cert-auth",
-];
 
 /** `major.minor` comparison; extra parts (Enterprise's fourth number) are ignored. */
 export function versionAtLeast(version: string, major: number, minor: number): boolean {
@@ -231,35 +215,76 @@ function schemasFor(options?: KongSchemaOptions): PluginSchemas {
   return schemas;
 }
 
-/** The plugin entity schema of one Kong, specialised per plugin name like Kong's subschemas. */
+/** One plugin of one Kong: its subschema, and for every plugin but session its config validator. */
+interface Subschema {
+  readonly def: FieldDef;
+  readonly variant?: PluginVariant;
+  readonly validator?: ConfigValidator;
+  readonly rules?: PluginRules;
+}
+
+/**
+ * The plugin entity schema of one Kong, specialised per plugin name like Kong's subschemas: the
+ * plugins of the edition and version from the emulator's generated catalog (plugin-catalog.ts), each
+ * `config` checked by {@link ConfigValidator}; the session plugin by its hand-written schema above.
+ */
 export class PluginSchemas {
   /** the parent schema (config abstract) */
   readonly entity: FieldDef;
   /** the plugin names this Kong knows */
   readonly enabled: ReadonlySet<string>;
-  private readonly byName = new Map<string, FieldDef>();
+  /** the plugins of this Kong's edition and version */
+  readonly catalog: PluginCatalog;
+  private readonly parent: FieldList;
+  private readonly byName = new Map<string, Subschema>();
 
   constructor(readonly options: Required<KongSchemaOptions>) {
-    const parent = pluginEntityFields(options);
-    this.entity = { type: "record", fields: parent };
-    this.enabled = new Set(options.edition === "enterprise" ? [...COMMUNITY_PLUGINS, ...ENTERPRISE_PLUGINS] : COMMUNITY_PLUGINS);
-    const sessionConfig: FieldDef = { type: "record", required: true, fields: sessionConfigFields(options), shorthands: SESSION_SHORTHANDS };
-    const genericConfig: FieldDef = { type: "record", required: true, default: {} };
-    for (const name of this.enabled) {
-      const session = name === "session";
-      const fields = parent.map(([key, field]): readonly [string, FieldDef] => {
-        if (key === "config") return [key, session ? sessionConfig : genericConfig];
-        if (session && (key === "consumer" || key === "consumer_group")) return [key, { ...field, eqNull: true }];
-        return [key, field];
-      });
-      this.byName.set(name, { type: "record", fields });
-    }
+    this.parent = pluginEntityFields(options);
+    this.entity = { type: "record", fields: this.parent };
+    this.catalog = new PluginCatalog(options.edition, options.version);
+    this.enabled = this.catalog.names;
+  }
+
+  /** A plugin's subschema, built on first use. */
+  private subschema(name: string): Subschema | undefined {
+    const known = this.byName.get(name);
+    if (known) return known;
+    if (!this.enabled.has(name)) return undefined;
+    const built = name === "session" ? this.sessionSubschema() : this.catalogSubschema(name);
+    if (built) this.byName.set(name, built);
+    return built;
+  }
+
+  private sessionSubschema(): Subschema {
+    const config: FieldDef = { type: "record", required: true, fields: sessionConfigFields(this.options), shorthands: SESSION_SHORTHANDS };
+    const fields = this.parent.map(([key, field]): readonly [string, FieldDef] => {
+      if (key === "config") return [key, config];
+      if (key === "consumer" || key === "consumer_group") return [key, { ...field, eqNull: true }];
+      return [key, field];
+    });
+    return { def: { type: "record", fields } };
+  }
+
+  private catalogSubschema(name: string): Subschema | undefined {
+    const variant = this.catalog.variant(name);
+    if (!variant) return undefined;
+    const rules = rulesFor(variant);
+    const validator = new ConfigValidator(variant, rules);
+    const config: FieldDef = { type: "record", required: true, default: {}, external: validator };
+    const protocols: FieldDef = { type: "set", required: true, default: [...variant.protocols.default], elements: { type: "string", oneOf: variant.protocols.enum } };
+    const fields = this.parent.map(([key, field]): readonly [string, FieldDef] => {
+      if (key === "config") return [key, config];
+      if (key === "protocols") return [key, protocols];
+      if (field.type === "foreign" && !variant.scopes.has(key)) return [key, { ...field, eqNull: true }];
+      return [key, field];
+    });
+    return { def: { type: "record", fields }, variant, validator, rules };
   }
 
   /** Kong's `get_subschema`: by name, or the first known name of a list. */
   forName(name: unknown): FieldDef | undefined {
-    if (typeof name === "string") return this.byName.get(name);
-    if (Array.isArray(name)) for (const item of name) if (typeof item === "string" && this.byName.has(item)) return this.byName.get(item);
+    if (typeof name === "string") return this.subschema(name)?.def;
+    if (Array.isArray(name)) for (const item of name) if (typeof item === "string" && this.enabled.has(item)) return this.subschema(item)?.def;
     return undefined;
   }
 
@@ -274,9 +299,18 @@ export class PluginSchemas {
     if (name === undefined || name === null) return new Map([["name", "required field missing"]]);
     const def = this.forName(name);
     if (!def) return new Map([["name", `plugin '${nameForMessage(name)}' not enabled; add it to the 'plugins' configuration property`]]);
-    return validateRecord(def, input, fullCheck);
+    const errors = validateRecord(def, input, fullCheck);
+    const sub = this.subschema(typeof name === "string" ? name : (name as unknown[]).find((n) => typeof n === "string" && this.enabled.has(n)) as string);
+    if (sub?.validator && sub.variant) {
+      const config = input["config"];
+      const view = { ...input, config: isObject(config) ? sub.validator.output(config) : config };
+      runEntityChecks(sub.rules, view, sub.variant.config, fullCheck, errors);
+    }
+    return errors;
   }
 }
+
+const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function nameForMessage(name: unknown): string {
   if (typeof name === "string") return name;

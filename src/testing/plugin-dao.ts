@@ -272,7 +272,8 @@ function ordered(def: FieldDef, value: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, field] of def.fields ?? []) {
     const v = value[key];
-    if (field.type === "record" && field.fields && isTable(v) && !Array.isArray(v)) out[key] = ordered(field, v);
+    if (field.external && isTable(v) && !Array.isArray(v)) out[key] = field.external.output(v);
+    else if (field.type === "record" && field.fields && isTable(v) && !Array.isArray(v)) out[key] = ordered(field, v);
     else out[key] = v === undefined ? null : cloneJson(v);
   }
   return out;

@@ -37,9 +37,23 @@ export interface FieldDef {
   readonly reference?: string;
   /** abstract record (the plugin `config` before the plugin is known) */
   readonly abstract?: boolean;
+  /** a record checked by another validator (a plugin's `config`, config-validator.ts) */
+  readonly external?: ExternalRecord;
   /** not validated at all (`updated_at`, see Schema.new) */
   readonly unvalidated?: boolean;
   readonly description?: string;
+}
+
+/** The hooks of a record whose fields another validator knows (config-validator.ts `ConfigValidator`). */
+export interface ExternalRecord {
+  /** `process_auto_fields` of the record */
+  process(value: JsonObject | unknown[], context: AutoContext): unknown;
+  /** `validate_field` of the record: a message, a nested error table, or undefined when valid */
+  validate(value: JsonObject | unknown[]): LuaValue | undefined;
+  /** `merge_values` of the record (PATCH) */
+  merge(top: JsonObject, bottom: unknown): JsonObject;
+  /** the record as Kong returns it */
+  output(value: JsonObject): JsonObject;
 }
 
 /** Fields in schema order. */
@@ -107,6 +121,10 @@ function handleMissing(field: FieldDef): unknown {
 function adjust(field: FieldDef, input: unknown, context: AutoContext): { value?: unknown; errors?: LuaTable } {
   let value = input;
   if (field.abstract) return { value };
+  if (field.external) {
+    if (value === undefined && context !== "update") value = handleMissing(field);
+    return { value: isTable(value) ? field.external.process(value, context) : value };
+  }
   if (field.type === "record" && field.fields) {
     const recurse =
       context === "update" ? value !== null && value !== undefined : value !== null && (value !== undefined || field.required === true);
@@ -211,6 +229,7 @@ export function validateField(field: FieldDef, value: unknown): LuaValue | undef
     }
     case "record": {
       if (!isTable(value)) return "expected a record";
+      if (field.external) return field.external.validate(value);
       if (!field.fields) return undefined;
       const copy = processAutoFields(field, value, "insert");
       if (!copy.value) throw new KongInternalError("validate called without an input table");
@@ -303,6 +322,7 @@ export function mergeValues(def: FieldDef, top: JsonObject, bottom: JsonObject):
   for (const [key, field] of def.fields ?? []) {
     const topValue = top[key];
     if (topValue === undefined) out[key] = bottom[key];
+    else if (field.external && isTable(topValue) && !Array.isArray(topValue)) out[key] = field.external.merge(topValue, bottom[key]);
     else if (field.type === "record" && field.fields && !field.abstract && isTable(topValue) && !Array.isArray(topValue)) {
       const below = bottom[key];
       out[key] = mergeValues(field, topValue, isTable(below) && !Array.isArray(below) ? below : {});

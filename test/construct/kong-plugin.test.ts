@@ -108,3 +108,27 @@ describe("KongPlugin", () => {
     expect(Object.keys(resources(synthJson(stack))).filter((id) => id.startsWith("untyped"))).toEqual([]);
   });
 });
+
+describe("targets without published schemas", () => {
+  it("accept at open-source 3.5 and 3.6 what the schemas before or after accept", () => {
+    for (const kongVersion of ["3.5", "3.6"]) {
+      const { stack } = stackWithProvider({ kongVersion, edition: "oss" });
+      // read_body_for_logout (session) and redis.host (rate-limiting) are not in 3.4's schemas but in 3.7's
+      new KongPlugin(stack, "session", { name: "session", config: { read_body_for_logout: true } });
+      new PluginRateLimiting(stack, "limits", { config: { minute: 5, policy: "redis", redis: { host: "redis.internal" } } });
+      expect(() => new KongPlugin(stack, "bad", { name: "rate-limiting", route: ROUTE, config: { minute: "five" } })).toThrow(/config\.minute: expected a number/);
+    }
+  });
+});
+
+describe("KongPlugin entity checks", () => {
+  it("name the fields in Kong's names", () => {
+    const { stack } = stackWithProvider();
+
+    expect(thrown(() => new KongPlugin(stack, "limits", { name: "rate-limiting", config: { limit_by: "header" } })).message).toMatchInlineSnapshot(`
+      "invalid rate-limiting plugin at "payments/limits", 2 problems:
+        - config: at least one of these fields must be non-empty: config.second, config.minute, config.hour, config.day, config.month, config.year
+        - config.header_name: required field missing when config.limit_by is "header""
+    `);
+  });
+});

@@ -182,7 +182,9 @@ describe("PluginSession synthesis", () => {
     // a digest, itself sensitive: plans show (sensitive value)
     expect(config.triggers_replace.secret_sha256).toMatch(/^\$\{sensitive\("[0-9a-f]{64}"\)\}$/);
     const encoded = Buffer.from("a literal session secret 0123456789").toString("base64");
-    expect(config.provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe(`\${sensitive("${encoded}")}`);
+    // through a local value: the plan as JSON prints constant expressions of the configuration, never locals
+    expect(config.provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe("${local.session_secret_secret_3C9A921F}");
+    expect(synthJson(stack).locals).toEqual({ session_secret_secret_3C9A921F: `\${sensitive("${encoded}")}` });
     expect(session.pluginId).toBe(derivedId("payments/session", undefined));
   });
 
@@ -213,8 +215,8 @@ describe("PluginSession synthesis", () => {
     const reaper = resource(synthJson(stack), "kong_reaper");
     const environment = reaper.provisioner[0]["local-exec"].environment;
     expect(JSON.parse(reaper.triggers_replace.plugins_0)).toEqual([
-      ["payments/a", a.pluginId, "w", "${terraform_data.a_identity_25356A40.id}"],
-      ["payments/b", b.pluginId, "", "${terraform_data.b_identity_E410B46D.id}"],
+      ["payments/a", a.pluginId, "w", "${terraform_data.a_identity_25356A40.id}", "session"],
+      ["payments/b", b.pluginId, "", "${terraform_data.b_identity_E410B46D.id}", "session"],
     ]);
     expect(JSON.parse(environment.KONG_CDKTF_REAP_CURRENT_0)).toEqual([
       ["payments/a", a.pluginId, "w"],

@@ -264,7 +264,7 @@ describe("reaper", () => {
     new PluginSession(stack, "session", { id: id.stringValue, workspace: ws.stringValue });
     const reaper = resource(synthJson(stack), "kong_reaper");
     expect(reaper.triggers_replace.plugins_0).toBe(
-      '[["payments/session",${jsonencode(var.id)},${jsonencode(var.ws)},"${terraform_data.session_identity_6FADBBF7.id}"]]',
+      '[["payments/session",${jsonencode(var.id)},${jsonencode(var.ws)},"${terraform_data.session_identity_6FADBBF7.id}","session"]]',
     );
     expect(reaper.provisioner[0]["local-exec"].environment.KONG_CDKTF_REAP_CURRENT_0).toBe('[["payments/session",null,null]]');
   });

@@ -145,3 +145,43 @@ describe("RBAC", () => {
     expect(k.requests[1]!.headers["x-admin"]).toBe("[redacted]");
   });
 });
+
+describe("plugins per edition and version (the emulator's catalog)", () => {
+  const enabled = async (options: KongEmulatorOptions): Promise<string[]> => {
+    const k = await start(options);
+    const names = (await call(k, "GET", "/plugins/enabled")).body.enabled_plugins as string[];
+    await k.stop();
+    return names;
+  };
+
+  it("open-source Kong has the plugins its version bundles (kong/constants.lua)", async () => {
+    const v34 = await enabled({ edition: "community", version: "3.4.2" });
+    expect(v34).toHaveLength(37);
+    expect(v34).toEqual(expect.arrayContaining(["session", "rate-limiting", "key-auth", "acl"]));
+    expect(v34).not.toContain("ai-proxy");
+    const v39 = await enabled({ edition: "community", version: "3.9.1" });
+    expect(v39).toHaveLength(45);
+    expect(v39.filter((name) => !v34.includes(name)).sort()).toEqual([
+      "ai-prompt-decorator", "ai-prompt-guard", "ai-prompt-template", "ai-proxy", "ai-request-transformer", "ai-response-transformer", "redirect", "standard-webhooks",
+    ]);
+    expect(v39).not.toContain("openid-connect");
+    // open-source Kong has no release after 3.9: a later version has 3.9's plugins
+    expect((await enabled({ edition: "community", version: "3.10.0" })).sort()).toEqual([...v39].sort());
+  });
+
+  it("Kong Enterprise has every plugin of its version's published schemas", async () => {
+    const v34 = await enabled({ version: "3.4.3.17" });
+    expect(v34).toHaveLength(75);
+    expect(v34).toEqual(expect.arrayContaining(["openid-connect", "rate-limiting-advanced", "session"]));
+    expect(v34).not.toContain("ai-a2a-proxy");
+    const v315 = await enabled({ version: "3.15.0" });
+    expect(v315).toHaveLength(114);
+    expect(v315).toContain("ai-a2a-proxy");
+  });
+
+  it("fails when a plugin of another version or edition is sent (Kong's subschema_error)", async () => {
+    const k = await start({ version: "3.4.3.17" });
+    const res = await call(k, "POST", "/plugins", { name: "ai-a2a-proxy", config: {} });
+    expect(res.body).toMatchObject({ code: 2, fields: { name: "plugin 'ai-a2a-proxy' not enabled; add it to the 'plugins' configuration property" } });
+  });
+});

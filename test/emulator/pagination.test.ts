@@ -9,7 +9,7 @@ import { call, IDS } from "./support.js";
 let kong: KongEmulator;
 const ids = ["a", "b", "c", "d", "e"].map((c) => `${c.repeat(8)}-0000-4000-8000-000000000000`);
 // one plugin per (name, route, service, consumer): five global plugins need five names
-const names = ["session", "cors", "acl", "jwt", "key-auth"];
+const names = ["session", "cors", "correlation-id", "jwt", "key-auth"];
 
 beforeAll(async () => {
   kong = await KongEmulator.start();

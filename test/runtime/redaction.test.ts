@@ -264,6 +264,7 @@ describe("no secret is ever printed", () => {
       "KONG_HTTP_ERROR",
       "KONG_INVALID_REQUEST",
       "KONG_INVALID_RESPONSE",
+      "KONG_OWNERSHIP_CONFLICT",
       "KONG_SCHEMA_VIOLATION",
       "KONG_TIMEOUT",
       "KONG_TLS_ERROR",

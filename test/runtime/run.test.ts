@@ -151,7 +151,7 @@ describe("apply", () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toBe("");
     expect(out.stderr).toMatchInlineSnapshot(`
-      "kong: error KONG_INVALID_RESPONSE: plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace) is a "cors" plugin, not a session plugin: refusing to overwrite it
+      "kong: error KONG_OWNERSHIP_CONFLICT: plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace) is a "cors" plugin this stack did not create, not a session plugin: refusing to overwrite it (give the construct another id, or delete that plugin)
       "
     `);
   });
@@ -286,7 +286,7 @@ describe("delete", () => {
     const out = await runOn(agent, ["delete"], deleteEnv());
 
     expect(out.code).toBe(0);
-    expect(out.stdout).toBe(`kong: session plugin ${ID} already absent (default workspace)\n`);
+    expect(out.stdout).toBe(`kong: session plugin ${ID} left alone (default workspace): a "cors" plugin this stack did not create holds its id\n`);
     expect(out.stderr).toMatchInlineSnapshot(`
       "kong: warning: plugin 6f1c2a1e-4b7d-4e2a-9c3b-2d1e0f9a8b7c (default workspace) is a "cors" plugin, not a session plugin: left alone
       "

@@ -107,7 +107,8 @@ export function pluginBodySchema(facts: PluginFacts, target: ResolvedTarget): z.
     name: z.literal(facts.name, { error: `expected ${JSON.stringify(facts.name)}` }),
     ...parts.fields,
     protocols: z.optional(fieldSchema(facts.protocols, target.dataIndex)),
-    config: attributesAt(facts.config, target.dataIndex).req && !hasDefaults(facts.config) ? recordSchema(facts.config, target.dataIndex) : z.optional(recordSchema(facts.config, target.dataIndex)),
+    // a custom plugin's config (`any`): Kong alone knows it
+    config: facts.config.t === "any" ? z.optional(z.unknown()) : attributesAt(facts.config, target.dataIndex).req && !hasDefaults(facts.config) ? recordSchema(facts.config, target.dataIndex) : z.optional(recordSchema(facts.config, target.dataIndex)),
   };
   for (const [scope, mask] of Object.entries(facts.scopes)) {
     if ((mask & (1 << target.dataIndex)) !== 0) shape[scope] = z.optional(parts.foreign);

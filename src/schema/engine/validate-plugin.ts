@@ -9,7 +9,9 @@ import { closest } from "../suggest.js";
 import { formatPath } from "../fields.js";
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
 import { isVaultReference } from "../vault.js";
+import { entityCheckIssues } from "./entity-checks.js";
 import { attributesAt, existsAt, pluginBodySchema } from "./facts-schema.js";
+import { DATA_VERSIONS } from "../generated/versions.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
 
 /** Entity fields of every plugin (beside protocols, config and the scopes), with their props. */
@@ -95,12 +97,24 @@ export function convertPluginProps(facts: PluginFacts, props: object, isUnresolv
   return { body, issues };
 }
 
+const recordProps = new WeakMap<FieldFacts, ReadonlyMap<string, string>>();
+
+/** A record's fields by prop name (`sslVerify` → `ssl_verify`), made once per record of the facts. */
+function propsOfRecord(field: FieldFacts): ReadonlyMap<string, string> {
+  let byProp = recordProps.get(field);
+  if (!byProp) {
+    byProp = new Map(Object.keys(field.f ?? {}).map((kong) => [propName(kong), kong] as const));
+    recordProps.set(field, byProp);
+  }
+  return byProp;
+}
+
 function convertValue(field: FieldFacts, value: unknown, at: Located, issues: ValidationIssue[], isUnresolved: UnresolvedPredicate): unknown {
   if (isUnresolved(value) || value === null || typeof value !== "object") return value;
   switch (field.t) {
     case "record": {
       if (Array.isArray(value)) return value; // the schema reports it
-      const byProp = new Map(Object.keys(field.f ?? {}).map((kong) => [propName(kong), kong] as const));
+      const byProp = propsOfRecord(field);
       const out: Record<string, unknown> = {};
       for (const [prop, item] of Object.entries(value as Record<string, unknown>)) {
         if (item === undefined || item === null) continue;
@@ -159,7 +173,23 @@ function dedupe(values: unknown[], isUnresolved: UnresolvedPredicate): unknown[]
  * Validates a plugin body (Kong's names) at a target: every problem, each naming the prop and the
  * Kong field; what only other versions or Enterprise have says so.
  */
-export function validatePluginBody(facts: PluginFacts, body: unknown, target: ResolvedTarget, isUnresolved: UnresolvedPredicate = () => false): ValidationIssue[] {
+export function validatePluginBody(
+  facts: PluginFacts,
+  body: unknown,
+  target: ResolvedTarget,
+  isUnresolved: UnresolvedPredicate = () => false,
+  propsOf: (kongPath: Path) => string = (kongPath) => kongPathToProps(facts, kongPath),
+): ValidationIssue[] {
+  const issues = validateAtData(facts, body, target, isUnresolved, propsOf);
+  // a version without published schemas (3.5, 3.6) has the facts of the one before or of the one after:
+  // only what both refuse is an error, so that nothing it may accept is refused
+  const next = target.dataIndex + 1;
+  if (issues.length === 0 || DATA_VERSIONS[target.dataIndex] === target.version || next >= DATA_VERSIONS.length) return issues;
+  const later = new Set(validateAtData(facts, body, { ...target, dataIndex: next }, isUnresolved, propsOf).map((issue) => JSON.stringify(issue.kongPath)));
+  return issues.filter((issue) => later.has(JSON.stringify(issue.kongPath)));
+}
+
+function validateAtData(facts: PluginFacts, body: unknown, target: ResolvedTarget, isUnresolved: UnresolvedPredicate, propsOf: (kongPath: Path) => string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const availability = pluginAvailability(facts, target);
   if (availability) {
@@ -167,7 +197,7 @@ export function validatePluginBody(facts: PluginFacts, body: unknown, target: Re
   }
   const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   if (record) issues.push(...entityIssues(facts, record, target, isUnresolved));
-  const result = pluginBodySchema(facts, target).safeParse(stripNulls(body));
+  const result = pluginBodySchema(facts, target).safeParse(stripNulls(body, isUnresolved));
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as Array<string | number>;
@@ -181,6 +211,13 @@ export function validatePluginBody(facts: PluginFacts, body: unknown, target: Re
         if (isReferenceAt(facts, kongPath, value, target)) continue;
         issues.push(describeIssue(facts, kongPath, value, issue.code === "unrecognized_keys" ? "unknown_field" : "invalid_value", issue.message, target));
       }
+    }
+  }
+  // Kong's entity checks run on invalid fields too; a field the schema already reported is not reported again
+  if (record) {
+    const reported = new Set(issues.map((i) => JSON.stringify(i.kongPath)));
+    for (const issue of entityCheckIssues(facts, record, target, isUnresolved, propsOf)) {
+      if (!reported.has(JSON.stringify(issue.kongPath))) issues.push(issue);
     }
   }
   return issues;
@@ -218,7 +255,10 @@ function entityIssues(facts: PluginFacts, body: Record<string, unknown>, target:
   if (Array.isArray(protocols) && !isUnresolved(protocols) && target.edition === "oss") {
     protocols.forEach((protocol, i) => {
       if (typeof protocol === "string" && ENTERPRISE_PROTOCOLS.has(protocol)) {
-        issues.push({ code: "unavailable", kongPath: ["protocols", i], propPath: `protocols[${i}]`, value: protocol, message: `not in open-source Kong: a protocol of Kong Enterprise` });
+        // the first Enterprise version in which this plugin takes it, when the facts say
+        const mask = facts.protocols.i ? enumVersionsOf(facts.protocols.i, protocol) : 0;
+        const which = mask !== 0 ? `Kong Enterprise ${describeMask(mask)} accepts it` : "a protocol of Kong Enterprise";
+        issues.push({ code: "unavailable", kongPath: ["protocols", i], propPath: `protocols[${i}]`, value: protocol, message: `not in open-source Kong: ${which}` });
       }
     });
   }
@@ -341,18 +381,25 @@ function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: Unreso
   return isUnresolved(node);
 }
 
-/** Records without their null fields: Kong takes a null as "unset". Lists and maps keep theirs. */
-function stripNulls(value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+/**
+ * Records without their null fields: Kong takes a null as "unset". Lists and maps keep theirs. A
+ * token is kept as it is (an unresolved object may be cyclic; the schema's issues on it are dropped).
+ */
+function stripNulls(value: unknown, isUnresolved: UnresolvedPredicate): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isUnresolved(value)) return value;
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== null)
-      .map(([key, item]) => [key, key === "config" || typeof item !== "object" ? stripNestedNulls(item) : item]),
+      .map(([key, item]) => [key, key === "config" || typeof item !== "object" ? stripNestedNulls(item, isUnresolved) : item]),
   );
 }
 
-function stripNestedNulls(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(stripNestedNulls);
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== null).map(([k, v]) => [k, stripNestedNulls(v)]));
+function stripNestedNulls(value: unknown, isUnresolved: UnresolvedPredicate): unknown {
+  if (value === null || typeof value !== "object" || isUnresolved(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => stripNestedNulls(item, isUnresolved));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== null)
+      .map(([k, v]) => [k, stripNestedNulls(v, isUnresolved)]),
+  );
 }

@@ -1,10 +1,32 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { FullStack, EXAMPLE_ROUTE_ID } from "../examples/full/main.js";
+import { GatewayStack } from "../examples/gateway/main.js";
 import { MinimalStack } from "../examples/minimal/main.js";
 import { applyRequest, resource, synthJson, synthSnapshot } from "./support/synth.js";
 
 describe("examples", () => {
+  it("synthesizes the gateway example: six plugins for open-source Kong 3.9", () => {
+    const stack = new GatewayStack(Testing.app(), "gateway");
+    const json = synthJson(stack);
+    const names = Object.keys(json.resource.terraform_data)
+      .filter((id) => id.includes("_config_"))
+      .map((id) => applyRequest(json.resource.terraform_data[id]).payload.name)
+      .sort();
+    expect(names).toEqual(["acl", "correlation-id", "cors", "key-auth", "rate-limiting", "request-transformer"]);
+    expect(applyRequest(resource(json, "rate_limiting_config")).target).toEqual({ edition: "oss", version: "3.9" });
+    expect(applyRequest(resource(json, "cors_config")).payload.config).toEqual({
+      origins: ["https://app.example.com"],
+      methods: ["GET", "POST"],
+      credentials: true,
+      max_age: 3600,
+    });
+  });
+
+  it("synthesizes the gateway example for open-source Kong 3.4 too: every field it sets exists there", () => {
+    expect(() => new GatewayStack(Testing.app(), "gateway", { kongVersion: "3.4", edition: "oss" })).not.toThrow();
+  });
+
   it("synthesizes the minimal example", () => {
     const stack = new MinimalStack(Testing.app(), "minimal");
     const request = applyRequest(resource(synthJson(stack), "session_config"));

@@ -9,6 +9,7 @@ import type { FieldFacts, PluginFacts } from "./schema/facts.js";
 import { PROTOCOLS, formatPath } from "./schema/fields.js";
 import { loadPluginFacts } from "./schema/generated/catalog.js";
 import { propName } from "./schema/naming.js";
+import { isSecretName } from "./schema/plugin-secrets.js";
 import { DATA_VERSIONS, OSS_VERSIONS } from "./schema/generated/versions.js";
 import { workspaceSchema } from "./schema/plugin-schema.js";
 import type { KongPluginOrdering, KongPluginPartial, OneOf, PluginProtocol, Resolvable } from "./schema/types.js";
@@ -349,6 +350,10 @@ export function secretsOf(facts: PluginFacts, body: Record<string, unknown>, ind
       value.forEach((item, i) => visit(field.i!, item, [...path, i], secret));
     } else if (field.t === "map" && !Array.isArray(value) && field.m) {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(field.m, item, [...path, key], secret);
+    } else if (field.t === "any") {
+      // a custom plugin's config: a field whose name says secret is one (`client_secret`, `password`, …)
+      const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value as Record<string, unknown>);
+      for (const [key, item] of entries) visit(field, item, [...path, key], secret || (typeof key === "string" && isSecretName(key)));
     }
   };
   visit(facts.config, body.config, ["config"], false);

@@ -11,6 +11,7 @@ import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS } from "../schema/fields.js
 import { formatIssue, validateAttributes } from "../schema/index.js";
 import { userTags } from "../runtime/ownership.js";
 import { isKongDefault, isRecord, isUnset, isVaultReference } from "./plugin-values.js";
+import { renderObject } from "./render.js";
 
 /** The code of one plugin and what a person should know about it. */
 export interface GeneratedSession {
@@ -131,7 +132,7 @@ export function generateSession(
 }
 
 /** A record of phases with lists (`ordering`), without its unset fields (`[]` kept); undefined when empty. */
-function compactRecord(value: unknown, phases: readonly string[], keys: readonly string[]): Record<string, unknown> | undefined {
+export function compactRecord(value: unknown, phases: readonly string[], keys: readonly string[]): Record<string, unknown> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, unknown> = {};
   for (const phase of phases) {
@@ -141,59 +142,4 @@ function compactRecord(value: unknown, phases: readonly string[], keys: readonly
     if (Object.keys(kept).length > 0) out[phase] = kept;
   }
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const MAX_INLINE = 72;
-
-/**
- * TypeScript source of an object: multi-line, values inline when short and flat, strings as JSON
- * strings. A record under a key of `trailing` is always multi-line and ends with `trailing[key]`
- * (a comment line) when that is set.
- */
-function renderObject(value: Record<string, unknown>, indent: string, trailing: Record<string, string | undefined> = {}, last?: string): string {
-  const inner = `${indent}  `;
-  const entries = Object.entries(value).map(([k, v]) => {
-    const name = IDENTIFIER.test(k) ? k : JSON.stringify(k);
-    if (k in trailing && isRecord(v)) return `${inner}${name}: ${renderObject(v, inner, {}, trailing[k])},`;
-    return `${inner}${name}: ${renderValue(v, inner)},`;
-  });
-  if (last !== undefined) entries.push(`${inner}${last}`);
-  if (entries.length === 0) return "{}";
-  return `{\n${entries.join("\n")}\n${indent}}`;
-}
-
-function renderValue(value: unknown, indent: string): string {
-  const inline = renderInline(value);
-  if (inline !== undefined && inline.length + indent.length <= MAX_INLINE + 8) return inline;
-  if (Array.isArray(value)) {
-    const inner = `${indent}  `;
-    return `[\n${value.map((item) => `${inner}${renderValue(item, inner)},`).join("\n")}\n${indent}]`;
-  }
-  if (isRecord(value)) return renderObject(value, indent);
-  return inline ?? "undefined";
-}
-
-/** One-line source of a value, or undefined when it holds a non-empty record of more than one key. */
-function renderInline(value: unknown): string | undefined {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "undefined";
-  if (typeof value === "boolean") return String(value);
-  if (value === null || value === undefined) return "undefined";
-  if (Array.isArray(value)) {
-    const items = value.map(renderInline);
-    return items.every((i) => i !== undefined) ? `[${items.join(", ")}]` : undefined;
-  }
-  if (isRecord(value)) {
-    const entries = Object.entries(value);
-    if (entries.length > 2) return undefined;
-    const parts: string[] = [];
-    for (const [k, v] of entries) {
-      const rendered = isRecord(v) || Array.isArray(v) ? (Array.isArray(v) ? renderInline(v) : undefined) : renderInline(v);
-      if (rendered === undefined) return undefined;
-      parts.push(`${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${rendered}`);
-    }
-    return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
-  }
-  return undefined;
 }

@@ -1,5 +1,7 @@
 /**
- * `kong-gateway-cdktf diff`: compares the session plugins of a synthesized app with the live ones.
+ * `kong-gateway-cdktf diff`: compares the plugins of a synthesized app (any kind) with the live ones:
+ * the session plugin by its hand-verified table, any other by its facts at the stack's Kong version
+ * and edition (`compare-facts.ts`: "unchanged" is the apply-time program's own rule).
  *
  * For each plugin it reports one status:
  *   `+ create`                     not in Kong, and never applied (or no state to tell)
@@ -24,6 +26,7 @@
  *     "plugins": [{                                // sorted by construct path within each stack
  *       "stack": "payments",
  *       "path": "payments/session" | null,         // construct path
+ *       "name": "session",                         // Kong's name of the plugin
  *       "address": "terraform_data.session_config_9F4B457A",   // the config resource
  *       "id": "eae0ff3b-6ee1-5b80-bd04-bff285ff506c",
  *       "workspace": "team-payments" | null,       // null: unprefixed paths (default workspace)
@@ -31,12 +34,12 @@
  *       "status": "create" | "update" | "unchanged" | "missing" | "drifted",
  *       "changes": [{ "field": "config.cookie_name", "desired": "sid", "live": "session" }],
  *                                                  // Kong names; null for none; "<redacted>" for
- *                                                  // both values of config.secret
+ *                                                  // both values of a secret
  *       "knownAfterApply": ["route.id"],           // desired values known only at apply, not compared
  *       "repair": "terraform apply -replace=terraform_data.session_config_9F4B457A" | null,
  *                                                  // for missing/drifted; null when the next apply
  *                                                  // rewrites the plugin anyway (the code changed)
- *       "note": "…" | null                         // e.g. the live plugin is not a session plugin
+ *       "note": "…" | null                         // e.g. the live plugin is another kind
  *     }],
  *     "skipped": [{ "stack": "payments", "address": "…", "reason": "the plugin id is known only at apply" }],
  *     "summary": { "create": 0, "update": 1, "unchanged": 2, "missing": 0, "drifted": 0, "skipped": 0 }
@@ -44,32 +47,33 @@
  *
  * Skipped plugins (identity known only at apply) do not change the exit code.
  */
-import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { KongPlugin } from "../runtime/client.js";
 import type { ConnectionOptions } from "../runtime/contract.js";
 import { formatWorkspace } from "../runtime/log.js";
 import { ownershipOf } from "../runtime/ownership.js";
-import { isRefPlaceholder } from "../runtime/contract.js";
-import { isRecord } from "./plugin-values.js";
 import { comparePlugin, type FieldChange } from "./compare.js";
+import { comparePluginByFacts, resolveStackTarget } from "./compare-facts.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ClientFactory, readConnectionFlags, type CliConnection } from "./connection.js";
 import { CliUsageError, EXIT, Output, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
 import { readStackState, resolveFromState, stateLocation, type StackState } from "./state.js";
+import { withAppliedSecret, withoutPlaceholders } from "./applied.js";
 import { desiredPlugins, readSynthOutput, type DesiredPlugin } from "./stacks.js";
 
 export const DIFF_HELP = `usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
 
-Compares the session plugins of a synthesized cdktf app (run cdktf synth first) with the live ones
-in Kong, field by field, with Kong's defaults filled in for unset fields:
+Compares the plugins of a synthesized cdktf app (run cdktf synth first) with the live ones in
+Kong, field by field, with Kong's defaults (at the stack's Kong version and edition) filled in for
+unset fields:
   + create                     not in Kong
   ~ update                     the code differs from Kong (not applied yet)
   = unchanged                  Kong holds what the code says
   ! missing in Kong            the last apply wrote it, and it was deleted
   ! changed outside Terraform  Kong differs from what the last apply wrote
-Changes read live → desired (what applying does). The secret is compared only when the code sets
-a literal one and shows as (changed); values known only at apply show as (known after apply).
+Changes read live → desired (what applying does). Secrets are compared only when the code sets a
+literal value, and show as (changed); values known only at apply show as (known after apply). A
+custom plugin's config (no facts, so no known defaults) is compared only in the fields the code sets.
 
 Telling "missing" and "changed outside Terraform" apart from "create" and "update" needs the
 stack's local Terraform state: terraform.tfstate in the stack directory, the local backend's path,
@@ -104,6 +108,8 @@ export type DiffStatus = "create" | "update" | "unchanged" | "missing" | "drifte
 export interface PluginDiff {
   readonly stack: string;
   readonly path: string | null;
+  /** Kong's name of the plugin */
+  readonly name: string;
   readonly address: string;
   readonly id: string;
   readonly workspace: string | null;
@@ -165,9 +171,10 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
         out.warn(`${desired.path ?? desired.address}: skipped: ${identity}`);
         return undefined;
       }
-      out.redactor.addPluginSecret(desired.payload);
+      out.redactor.addPluginSecret(withoutPlaceholders(desired.payload));
       const client = clients.client(identity.serverUrl, mergeConnection(desired.connection, connection));
       const live = await client.getPlugin(identity.workspace, identity.id);
+      if (live) out.redactor.addPluginSecret(live);
       return diffOne(desired, identity, live, target.state, out);
     });
     const outcomes = (await runLimited(jobs, CONCURRENCY)).filter((d): d is PluginDiff => d !== undefined);
@@ -231,7 +238,7 @@ function diffOne(
   const lastPayload = appliedRequest
     ? withAppliedSecret(resolveFromState(appliedRequest.payload, applied!) as Record<string, unknown>, applied!, desired, identity.id)
     : undefined;
-  if (lastPayload) out.redactor.addPluginSecret(lastPayload);
+  if (lastPayload) out.redactor.addPluginSecret(withoutPlaceholders(lastPayload));
   // the code changed since the last apply: the next apply rewrites the whole plugin anyway
   const pending = applied !== undefined && applied.request !== desired.requestText;
   const repair = pending ? null : `terraform apply -replace=${desired.address}`;
@@ -239,6 +246,7 @@ function diffOne(
   const base = {
     stack: desired.stack,
     path: desired.path ?? null,
+    name: desired.name,
     address: desired.address,
     id: identity.id,
     workspace: identity.workspace ?? null,
@@ -255,10 +263,12 @@ function diffOne(
       note: missing && pending ? "the next terraform apply recreates it (the code changed since the last apply)" : null,
     };
   }
-  const current = comparePlugin(desired.payload, live);
-  const note = refusal(live, appliedRequest ? resolveFromState(appliedRequest.owner, applied!) : undefined);
+  const compare = (payload: Readonly<Record<string, unknown>>) =>
+    desired.name === "session" ? comparePlugin(payload, live) : comparePluginByFacts(payload, live, resolveStackTarget(desired.target));
+  const current = compare(desired.payload);
+  const note = refusal(desired.name, live, appliedRequest ? resolveFromState(appliedRequest.owner, applied!) : undefined);
   // compared with what the last apply wrote (references resolved from the state): drift
-  const sinceApply = lastPayload ? comparePlugin(lastPayload, live).changes : [];
+  const sinceApply = lastPayload ? compare(lastPayload).changes : [];
   const drifted = sinceApply.length > 0;
   // a field known only at apply is not compared with the code, but its last applied value is
   const unknown = new Set(current.knownAfterApply);
@@ -285,28 +295,13 @@ function parseApplied(triggers: Readonly<Record<string, string>>): { payload: un
   }
 }
 
-/**
- * The last applied payload with its secret, when that is the literal secret of the code: the state
- * keeps only a digest of it (`secret_sha256`), which tells whether the last apply wrote this one.
- */
-function withAppliedSecret(
-  payload: Record<string, unknown>,
-  applied: Readonly<Record<string, string>>,
-  desired: DesiredPlugin,
-  id: string,
-): Record<string, unknown> {
-  const config = isRecord(payload.config) ? payload.config : undefined;
-  const wanted = isRecord(desired.payload.config) ? desired.payload.config.secret : undefined;
-  if (!config || !isRefPlaceholder(config.secret) || typeof wanted !== "string") return payload;
-  const digest = createHash("sha256").update(`${id}:${wanted}`, "utf8").digest("hex");
-  return applied.secret_sha256 === digest ? { ...payload, config: { ...config, secret: wanted } } : payload;
-}
-
 /** Why apply will refuse the live plugin, if it will: another kind, or another stack's. */
-function refusal(live: KongPlugin, owner: unknown): string | null {
-  if (live.name !== "session") return `the live plugin is a ${JSON.stringify(live.name)} plugin, not a session plugin: apply refuses to overwrite it`;
-  if (typeof owner !== "string") return null;
-  const ownership = ownershipOf(live.tags, owner);
+function refusal(name: string, live: KongPlugin, owner: unknown): string | null {
+  const ownership = typeof owner === "string" ? ownershipOf(live.tags, owner) : undefined;
+  if (live.name !== name && ownership?.kind !== "mine") {
+    return `the live plugin is a ${JSON.stringify(live.name)} plugin, not a ${name} plugin: apply refuses to overwrite it`;
+  }
+  if (ownership === undefined) return null;
   return ownership.kind === "other"
     ? `another stack manages the live plugin (tag ${ownership.tag}): apply refuses to overwrite it unless the construct names its id`
     : null;
@@ -329,7 +324,7 @@ export function formatText(
   const lines: string[] = [];
   for (const outcome of outcomes) {
     const where = formatWorkspace(outcome.workspace ?? undefined);
-    lines.push(`${SYMBOLS[outcome.status]} ${outcome.path ?? outcome.address}: session plugin ${outcome.id} ${where}`);
+    lines.push(`${SYMBOLS[outcome.status]} ${outcome.path ?? outcome.address}: ${outcome.name} plugin ${outcome.id} ${where}`);
     for (const change of outcome.changes) {
       lines.push(`    ${change.field}: ${change.secret ? "(changed)" : `${formatValue(change.live)} → ${formatValue(change.desired)}`}`);
     }
@@ -346,7 +341,7 @@ export function formatText(
   if (summary.missing > 0) parts.push(`${summary.missing} missing in Kong`);
   if (summary.drifted > 0) parts.push(`${summary.drifted} changed outside Terraform`);
   if (summary.skipped > 0) parts.push(`${summary.skipped} skipped`);
-  if (outcomes.length === 0 && summary.skipped === 0) lines.push("no session plugins in the synthesized stacks");
+  if (outcomes.length === 0 && summary.skipped === 0) lines.push("no plugins in the synthesized stacks");
   lines.push(`Summary: ${parts.join(", ")}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,12 @@
 /**
- * `kong-gateway-cdktf import`: reads live session plugins and prints the TypeScript that adopts them.
+ * `kong-gateway-cdktf import`: reads live plugins (any kind) and prints the TypeScript that adopts them.
  */
 import type { KongAdminClient, KongPlugin } from "../runtime/client.js";
 import { formatWorkspace } from "../runtime/log.js";
-import { generateSession } from "./codegen.js";
+import { DATA_VERSIONS, OSS_VERSIONS } from "../schema/generated/versions.js";
+import { DEFAULT_TARGET, majorMinor, resolveTarget, type KongEdition, type ResolvedTarget } from "../schema/engine/target.js";
+import { constructIdFor } from "./codegen.js";
+import { generatePlugin, pluginConstructId, type GeneratedPlugin } from "./codegen-plugin.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, ClientFactory, readConnectionFlags } from "./connection.js";
 import { parseImportId, IMPORT_ID_EXAMPLE } from "./import-id.js";
 import { CliUsageError, EXIT, Output, type CliEnv, type CliIo } from "./io.js";
@@ -12,27 +15,35 @@ import { parseFlags } from "./parse.js";
 export const IMPORT_HELP = `usage: kong-gateway-cdktf import '<import id>' [options]
        kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
 
-Reads live session plugins from the Kong Admin API and prints, on stdout, TypeScript that declares
-them as PluginSession constructs with their id: paste it into a stack to manage them with cdktf.
-Only attributes that differ from Kong's defaults are printed; created_at and updated_at never are.
-The secret is never printed: the line for it is a comment (a vault reference {vault://...} is
-printed as it is). Construct ids are the instance name, else session_<first 8 characters of the id>.
+Reads live plugins from the Kong Admin API and prints, on stdout, TypeScript that declares them
+with their id: paste it into a stack to manage them with cdktf. Each plugin becomes its typed
+construct (PluginSession, PluginRateLimiting, ...: the official provider's resource name in
+PascalCase), with camelCase props; a plugin this library has no facts of (a custom plugin) becomes
+a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
+the live Kong's version) are printed; created_at and updated_at never are. The first line lists
+the classes to import.
 
-The import id is the one of the official resource kong-gateway_plugin_session, a JSON object:
+Secrets (fields Kong encrypts or takes vault references in) are never printed: a vault reference
+{vault://...} is printed as it is; the session secret, and any field Kong generates, is a comment
+(every apply keeps it); any other secret is read from a sensitive TerraformVariable the code
+declares (set TF_VAR_<name>). Construct ids are the instance name, else
+<plugin name, _ for ->_<first 8 characters of the id> (session_<...> for the session plugin).
+
+The import id is the one of the official resource (kong-gateway_plugin_<name>), a JSON object:
   ${IMPORT_ID_EXAMPLE}
 Keys match in any letter case ({"ID": ..., "Workspace": ...}), as the official provider reads them;
 unknown keys are refused. "id" may also be the plugin's instance_name; leave out "workspace" for
 open-source Kong (or for the default workspace of Kong Enterprise).
 
 options:
-  --all                   every session plugin (all pages)
+  --all                   every plugin (all pages)
   --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
   --tag T                 with --all: only plugins with this tag (repeatable: all of them)
   -h, --help              this help
 
 ${CONNECTION_HELP}
 
-exit codes: 0 printed, 1 error (no such plugin, not a session plugin, Kong unreachable, bad input)`;
+exit codes: 0 printed, 1 error (no such plugin, Kong unreachable, bad input)`;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -77,17 +88,15 @@ export async function importCommand(argv: readonly string[], env: CliEnv, io: Cl
       out.error(new CliUsageError(`${what} does not exist ${formatWorkspace(importId.workspace)} at ${client.serverUrl}`));
       return EXIT.error;
     }
-    if (plugin.name !== "session") {
-      out.error(
-        new CliUsageError(
-          `${what} ${formatWorkspace(importId.workspace)} is a ${JSON.stringify(plugin.name)} plugin, not a session plugin: only session plugins can be imported`,
-        ),
-      );
-      return EXIT.error;
-    }
-    const generated = generateSession(plugin, { ...(importId.workspace ? { workspace: importId.workspace } : {}), source: client.serverUrl });
-    for (const warning of generated.warnings) out.warn(warning);
-    out.result(`${PREAMBLE}${generated.code}`);
+    out.redactor.addPluginSecret(plugin);
+    const target = await liveTarget(client, [plugin], out);
+    const generated = generatePlugin(plugin, {
+      ...(importId.workspace ? { workspace: importId.workspace } : {}),
+      source: client.serverUrl,
+      target,
+    });
+    for (const warning of [...generated.warnings, ...generated.notes]) out.warn(warning);
+    out.result(`${preamble([generated])}${generated.code}`);
     return EXIT.ok;
   } catch (error) {
     out.error(error);
@@ -97,39 +106,86 @@ export async function importCommand(argv: readonly string[], env: CliEnv, io: Cl
   }
 }
 
-const PREAMBLE = `// import { PluginSession } from "cdktf-kong-gateway";\n`;
+/** The import lines of the classes the code uses, as comments: `// import { PluginSession } from "cdktf-kong-gateway";`. */
+function preamble(generated: readonly GeneratedPlugin[]): string {
+  const library = [...new Set(generated.flatMap((g) => g.constructs))].sort();
+  const cdktf = [...new Set(generated.flatMap((g) => g.cdktf))].sort();
+  let text = `// import { ${library.join(", ")} } from "cdktf-kong-gateway";\n`;
+  if (cdktf.length > 0) text += `// import { ${cdktf.join(", ")} } from "cdktf";\n`;
+  return text;
+}
+
+/**
+ * The Kong the plugins were read from (`GET /`), whose defaults are left out of the code; only asked
+ * when a plugin other than the session plugin (whose defaults are the same everywhere) is printed.
+ * When it cannot tell, the newest Kong Enterprise with published schemas, with a warning.
+ */
+async function liveTarget(client: KongAdminClient, plugins: readonly KongPlugin[], out: Output): Promise<ResolvedTarget> {
+  if (plugins.every((plugin) => plugin.name === "session")) return resolveTarget(DEFAULT_TARGET);
+  let version: string | undefined;
+  let edition: KongEdition = DEFAULT_TARGET.edition;
+  try {
+    const info = await client.info();
+    edition = info.edition === "community" ? "oss" : "enterprise";
+    version = typeof info.version === "string" ? majorMinor(info.version) : undefined;
+  } catch (error) {
+    out.warn(`cannot read Kong's version at ${client.serverUrl} (${error instanceof Error ? error.message : String(error)}): leaving out the defaults of ${resolveTarget(DEFAULT_TARGET).label}`);
+    return resolveTarget(DEFAULT_TARGET);
+  }
+  const versions: readonly string[] = edition === "oss" ? OSS_VERSIONS : DATA_VERSIONS;
+  const chosen = version === undefined ? versions[versions.length - 1]! : clampVersion(version, versions);
+  if (version !== chosen) {
+    out.warn(`Kong at ${client.serverUrl} reports version ${version ?? "(none)"}: leaving out the defaults of ${edition === "oss" ? "open-source Kong" : "Kong Enterprise"} ${chosen}, the nearest with published schemas`);
+  }
+  return resolveTarget({ edition, version: chosen });
+}
+
+/** The nearest of the versions (sorted, oldest first). */
+function clampVersion(version: string, versions: readonly string[]): string {
+  const value = (v: string) => v.split(".").map(Number).reduce((major, minor) => major * 1000 + minor);
+  if (versions.includes(version)) return version;
+  if (value(version) < value(versions[0]!)) return versions[0]!;
+  let chosen = versions[0]!;
+  for (const v of versions) if (value(v) <= value(version)) chosen = v;
+  return chosen;
+}
 
 async function importAll(client: KongAdminClient, workspaces: readonly string[], tags: readonly string[], out: Output): Promise<number> {
   const targets: Array<string | undefined> = workspaces.length > 0 ? [...new Set(workspaces)] : [undefined];
   const found: Array<{ plugin: KongPlugin; workspace: string | undefined }> = [];
-  let total = 0;
   for (const workspace of targets) {
     for await (const plugin of client.listPlugins(workspace, tags.length > 0 ? { tags } : {})) {
-      total++;
-      if (plugin.name === "session") found.push({ plugin, workspace });
+      out.redactor.addPluginSecret(plugin);
+      found.push({ plugin, workspace });
     }
   }
+  const target = await liveTarget(client, found.map((f) => f.plugin), out);
   const taken = new Set<string>();
-  const blocks: string[] = [];
+  const names = new Set<string>();
+  const generated: GeneratedPlugin[] = [];
   for (const { plugin, workspace } of found) {
-    const generated = generateSession(plugin, {
+    const code = generatePlugin(plugin, {
       ...(workspace ? { workspace } : {}),
       constructId: uniqueId(plugin, taken),
       source: client.serverUrl,
+      target,
+      names,
     });
-    for (const warning of generated.warnings) out.warn(warning);
-    blocks.push(generated.code);
+    for (const warning of [...code.warnings, ...code.notes]) out.warn(warning);
+    generated.push(code);
   }
   const where = targets.map((w) => (w ? `workspace ${w}` : "the default workspace")).join(", ");
   const filter = tags.length > 0 ? ` tagged ${tags.join(", ")}` : "";
-  out.progress(`found ${found.length} session ${found.length === 1 ? "plugin" : "plugins"} among ${total} plugins${filter} in ${where} at ${client.serverUrl}`);
-  if (blocks.length > 0) out.result(`${PREAMBLE}${blocks.join("\n")}`);
+  const kinds = new Set(found.map((f) => f.plugin.name)).size;
+  const ofKinds = found.length > 0 ? ` of ${kinds} ${kinds === 1 ? "kind" : "kinds"}` : "";
+  out.progress(`found ${found.length} ${found.length === 1 ? "plugin" : "plugins"}${ofKinds}${filter} in ${where} at ${client.serverUrl}`);
+  if (generated.length > 0) out.result(`${preamble(generated)}${generated.map((g) => g.code).join("\n")}`);
   return EXIT.ok;
 }
 
 /** The construct id of a plugin, made unique among the ones printed so far (`_2`, `_3`, …). */
 function uniqueId(plugin: KongPlugin, taken: Set<string>): string {
-  const base = plugin.instance_name && typeof plugin.instance_name === "string" ? plugin.instance_name : `session_${plugin.id.slice(0, 8)}`;
+  const base = plugin.name === "session" ? constructIdFor(plugin) : pluginConstructId(plugin);
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
   taken.add(id);

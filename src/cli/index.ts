@@ -11,3 +11,5 @@ export { parseImportId, type ImportId } from "./import-id.js";
 export { generateSession, propsFromPlugin, constructIdFor, type GeneratedSession } from "./codegen.js";
 export { comparePlugin, type Comparison, type FieldChange } from "./compare.js";
 export { readSynthOutput, desiredPlugins, type DesiredPlugin, type SynthStack } from "./stacks.js";
+export { generatePlugin, pluginConstructId, type GeneratedPlugin, type GenerateOptions } from "./codegen-plugin.js";
+export { comparePluginByFacts, resolveStackTarget } from "./compare-facts.js";

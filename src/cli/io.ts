@@ -2,13 +2,12 @@
  * What a command of the CLI is given and where it writes: argv, the environment and two streams, so a
  * test can run a command in-process; only `main.ts`'s bootstrap touches `process`.
  *
- * Every line goes through a {@link Redactor}: the admin token and every session secret the command
+ * Every line goes through a {@link Redactor}: the admin token and every plugin secret the command
  * has seen are replaced by `<redacted>` before anything is written.
  */
 import type { Dispatcher } from "undici";
 import { Redactor, type OutputStream } from "../runtime/log.js";
-import { loadPluginFacts } from "../schema/generated/catalog.js";
-import { secretStringsOf } from "../schema/plugin-secrets.js";
+import { cliSecretStringsOf } from "./secrets.js";
 import { isVaultReference } from "../schema/vault.js";
 
 /** The environment, like `process.env`. */
@@ -51,11 +50,12 @@ export class CliUsageError extends Error {
 
 /**
  * The runtime's redactor, except that vault references (`{vault://env/session-secret}`) are not
- * secrets: Kong stores and returns them as they are, and `import` prints them.
+ * secrets: Kong stores and returns them as they are, and `import` prints them; nor are Kong's
+ * published defaults of a plugin's fields (see `cliSecretStringsOf`).
  */
 export class CliRedactor extends Redactor {
   constructor() {
-    super((plugin) => secretStringsOf(plugin, loadPluginFacts));
+    super(cliSecretStringsOf);
   }
 
   override add(secret: unknown): void {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `kong-gateway-cdktf`: adopt live session plugins (`import`), find drift (`diff`) and check a
+ * `kong-gateway-cdktf`: adopt live plugins (`import`), find drift (`diff`) and check a plugin
  * configuration offline (`validate`). {@link main} returns the exit code; only the bootstrap at the
  * bottom touches `process`.
  */
@@ -15,14 +15,14 @@ import { closest } from "../schema/suggest.js";
 export const TOOL = "kong-gateway-cdktf";
 
 const COMMANDS: Record<string, { readonly run: Command; readonly help: string; readonly summary: string }> = {
-  import: { run: importCommand, help: IMPORT_HELP, summary: "print TypeScript that adopts live session plugins" },
+  import: { run: importCommand, help: IMPORT_HELP, summary: "print TypeScript that adopts live plugins" },
   diff: { run: diffCommand, help: DIFF_HELP, summary: "compare a synthesized app with live Kong (drift)" },
-  validate: { run: validateCommand, help: VALIDATE_HELP, summary: "validate a session plugin configuration offline" },
+  validate: { run: validateCommand, help: VALIDATE_HELP, summary: "validate a plugin configuration, or a synthesized app, offline" },
 };
 
 export const TOOL_HELP = `usage: ${TOOL} <command> [options]
 
-Companion tool of cdktf-kong-gateway, the session plugin of Kong Gateway for CDK for Terraform.
+Companion tool of cdktf-kong-gateway, Kong Gateway plugins for CDK for Terraform.
 
 commands:
 ${Object.entries(COMMANDS)
@@ -35,7 +35,7 @@ options:
   -v, --version  the version
 
 Results go to stdout, progress and errors to stderr. The admin token is read from KONG_ADMIN_TOKEN
-only and never printed, nor is a session secret.`;
+only and never printed, nor is any plugin's secret.`;
 
 /**
  * Runs the tool and returns the exit code: 0 done, 1 error, 2 `diff` found differences. Never throws.

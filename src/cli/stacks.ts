@@ -1,11 +1,13 @@
 /**
- * The session plugins a synthesized cdktf app declares: every `terraform_data` / `null_resource` whose
- * triggers hold a `request` (the config resource of a `PluginSession`), read from `cdktf.out`.
+ * The plugins a synthesized cdktf app declares: every `terraform_data` / `null_resource` whose
+ * triggers hold a `request` (the config resource of a plugin construct: `PluginSession`,
+ * `PluginRateLimiting`, `KongPlugin`, …), read from `cdktf.out`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { ENV, REQUEST_VERSION, type ConnectionOptions } from "../runtime/contract.js";
 import { readConnection } from "../runtime/input.js";
+import type { KongTarget } from "../schema/engine/target.js";
 import { closest } from "../schema/suggest.js";
 import { CliUsageError, describeJsonError } from "./io.js";
 import { isRecord } from "./plugin-values.js";
@@ -21,9 +23,15 @@ export interface SynthStack {
   readonly json: Record<string, unknown>;
 }
 
-/** A session plugin as the synthesized stack declares it. */
+/** A plugin as the synthesized stack declares it. */
 export interface DesiredPlugin {
   readonly stack: string;
+  /** Kong's name of the plugin, e.g. `rate-limiting` */
+  readonly name: string;
+  /** the Kong the stack targets (the provider's `kongVersion` and `edition`), when the request says */
+  readonly target?: KongTarget;
+  /** a plugin the library has no facts of (a custom plugin): not validated, Kong fills its defaults */
+  readonly custom: boolean;
   readonly stackDir: string;
   /** `terraform_data.<logical id>` of the config resource */
   readonly address: string;
@@ -87,7 +95,7 @@ export function readSynthOutput(outDir: string, only: readonly string[]): SynthS
     });
 }
 
-/** The session plugins of a stack, and warnings about config resources that could not be read. */
+/** The plugins of a stack, and warnings about config resources that could not be read. */
 export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; warnings: string[] } {
   const plugins: DesiredPlugin[] = [];
   const warnings: string[] = [];
@@ -110,15 +118,21 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
         warnings.push(`stack ${stack.name}: ${address} has a request trigger that is not JSON: skipped`);
         continue;
       }
-      if (!isRecord(request) || !isRecord(request.payload) || request.payload.name !== "session") continue;
+      if (!isRecord(request) || !isRecord(request.payload) || typeof request.payload.name !== "string") continue;
       if (request.version !== REQUEST_VERSION) {
         warnings.push(
           `stack ${stack.name}: ${address} was synthesized with request version ${JSON.stringify(request.version)}, this tool reads version ${REQUEST_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`,
         );
         continue;
       }
+      const target = isRecord(request.target) ? request.target : undefined;
       plugins.push({
         stack: stack.name,
+        name: request.payload.name,
+        ...(target && typeof target.version === "string" && (target.edition === "oss" || target.edition === "enterprise")
+          ? { target: { edition: target.edition, version: target.version } }
+          : {}),
+        custom: request.custom === true,
         stackDir: stack.dir,
         address,
         requestText,
@@ -126,7 +140,7 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
         workspace: request.workspace,
         serverUrl: request.serverUrl,
         path: typeof request.path === "string" ? request.path : undefined,
-        payload: withLiteralSecret(request.payload, resource as Record<string, unknown>),
+        payload: withLiteralSecret(request.payload, resource as Record<string, unknown>, isRecord(stack.json.locals) ? stack.json.locals : {}),
         connection: connectionOf(resource as Record<string, unknown>, stack.dir),
       });
     }
@@ -135,22 +149,32 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
   return { plugins, warnings };
 }
 
-/** A literal secret as the construct writes it into the provisioner's environment. */
+/** A literal secret as the construct writes it into the provisioner's environment (or into a local it names). */
 const LITERAL_SECRET = /^\$\{sensitive\("([A-Za-z0-9+/=]*)"\)\}$/;
+/** A reference to a local value of the stack: `${local.<name>}`. */
+const LOCAL_REFERENCE = /^\$\{local\.([A-Za-z0-9_-]+)\}$/;
 
 /**
- * The payload with a literal secret put back where its placeholder stands: the construct keeps the
- * secret out of the triggers and writes it, base64-encoded, into the apply provisioner's
- * environment. A secret from a reference stays a placeholder (known only at apply).
+ * The payload with each literal secret put back where its placeholder stands: the construct keeps
+ * the secrets out of the triggers and writes each, base64-encoded, into the apply provisioner's
+ * environment (`{"$ref": "secret", "as": "base64"}`, `secret_1`, …). A secret from a reference stays
+ * a placeholder (known only at apply).
  */
-function withLiteralSecret(payload: Record<string, unknown>, resource: Record<string, unknown>): Record<string, unknown> {
-  const config = isRecord(payload.config) ? payload.config : undefined;
-  const placeholder = config?.secret;
-  if (!isRecord(placeholder) || typeof placeholder.$ref !== "string") return payload;
-  const value = environmentOf(resource)[`${ENV.refPrefix}${placeholder.$ref}`];
-  const literal = typeof value === "string" ? LITERAL_SECRET.exec(value) : null;
-  if (!literal) return payload;
-  return { ...payload, config: { ...config, secret: Buffer.from(literal[1]!, "base64").toString("utf8") } };
+function withLiteralSecret(payload: Record<string, unknown>, resource: Record<string, unknown>, locals: Record<string, unknown>): Record<string, unknown> {
+  const environment = environmentOf(resource);
+  const visit = (value: unknown): unknown => {
+    if (isRecord(value) && typeof value.$ref === "string" && value.as === "base64" && Object.keys(value).length === 2) {
+      let variable = environment[`${ENV.refPrefix}${value.$ref}`];
+      const local = typeof variable === "string" ? LOCAL_REFERENCE.exec(variable) : null;
+      if (local) variable = locals[local[1]!];
+      const literal = typeof variable === "string" ? LITERAL_SECRET.exec(variable) : null;
+      return literal ? Buffer.from(literal[1]!, "base64").toString("utf8") : value;
+    }
+    if (Array.isArray(value)) return value.map(visit);
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v)]));
+    return value;
+  };
+  return isRecord(payload.config) ? { ...payload, config: visit(payload.config) } : payload;
 }
 
 /** The environment of the resource's first local-exec provisioner. */

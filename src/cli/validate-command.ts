@@ -1,8 +1,10 @@
 /**
- * `kong-gateway-cdktf validate`: checks a session plugin configuration with the schema and messages
- * of synth, in Kong's names (a Kong body, or just its `config`) or in the props of `PluginSession`.
- * In Kong's names it also reads Kong's deprecated config names (`cookie_lifetime`, …) as Kong does,
- * with a warning each.
+ * `kong-gateway-cdktf validate`: checks a plugin configuration with the schema and messages of synth,
+ * in Kong's names (a Kong body, or just its `config`) or in the props of its construct. The session
+ * plugin by its hand-verified rules (and, in Kong's names, Kong's deprecated config names
+ * `cookie_lifetime`, … read as Kong does, with a warning each); any other plugin by its facts, for
+ * the Kong version and edition given (`--kong-version`, `--edition`; default the newest Kong
+ * Enterprise with published schemas), as a stack whose provider targets them.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -13,21 +15,39 @@ import { formatValidationIssues } from "../schema/validate.js";
 import { CliUsageError, EXIT, Output, describeJsonError, readProcessStdin, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
 import { isRecord } from "./plugin-values.js";
+import { readTarget, pluginNameOf, sessionUnavailable, validateByFacts } from "./validate-facts.js";
+import { validateStacks } from "./validate-stacks.js";
+import { DEFAULT_TARGET } from "../schema/engine/target.js";
 
-export const VALIDATE_HELP = `usage: kong-gateway-cdktf validate [FILE | -] [--names kong|props]
+export const VALIDATE_HELP = `usage: kong-gateway-cdktf validate [FILE | -] [--plugin NAME] [--names kong|props]
+                                   [--kong-version V] [--edition E]
+       kong-gateway-cdktf validate --out DIR [--stack NAME]... [--kong-version V] [--edition E]
 
-Validates a session plugin configuration (JSON) with the same rules and messages as synth, without
-Kong. Reads FILE, or standard input when FILE is - or missing. Accepted shapes:
+Validates a plugin configuration (JSON) with the same rules and messages as synth, without Kong.
+Reads FILE, or standard input when FILE is - or missing. Accepted shapes:
   - a Kong body in Kong's names:      {"name": "session", "config": {"cookie_name": "sid"}, ...}
   - just the config in Kong's names:  {"cookie_name": "sid", "cookie_same_site": "Lax"}
-  - PluginSession props (camelCase):  {"config": {"cookieName": "sid"}, "route": {"id": "..."}}
+  - the construct's props (camelCase): {"config": {"cookieName": "sid"}, "route": {"id": "..."}}
   - just the config as props:         {"cookieName": "sid"}
-The naming and the shape are detected; --names forces the naming. In Kong's names, Kong's
-deprecated config names (cookie_lifetime, cookie_idletime, cookie_renew, cookie_discard,
-cookie_samesite, cookie_httponly, cookie_persistent) are read as Kong reads them, with a warning.
+The plugin is the body's "name", else --plugin, else session. The naming and the shape are
+detected; --names forces the naming. Every plugin but session is checked by its facts for the Kong
+a stack's provider targets: --kong-version and --edition (default: Kong Enterprise ${DEFAULT_TARGET.version}).
+In Kong's names, Kong's deprecated session config names (cookie_lifetime, cookie_idletime,
+cookie_renew, cookie_discard, cookie_samesite, cookie_httponly, cookie_persistent) are read as Kong
+reads them, with a warning.
+
+With --out, validates every plugin of a synthesized cdktf app (run cdktf synth first) as the
+apply-time program will, for the Kong version and edition its stack's provider targets (or those
+given: would the app work on that Kong?); values known only at apply are not checked, and a custom
+plugin is Kong's to validate.
 
 options:
-  --names kong|props      Kong's snake_case names, or the camelCase props of PluginSession
+  --plugin NAME           Kong's name of the plugin (rate-limiting, ...) when the input has no "name"
+  --names kong|props      Kong's snake_case names, or the camelCase props of the plugin's construct
+  --kong-version V        the Kong version to validate for, e.g. 3.9 (as the provider's kongVersion)
+  --edition E             oss or enterprise (as the provider's edition; default enterprise)
+  --out DIR               the synth output directory to validate (a stack directory too)
+  --stack NAME            with --out: only this stack (repeatable; default: every stack)
   -h, --help              this help
 
 exit codes: 0 valid (one line on stdout), 1 invalid (the problems on stdout) or unreadable input;
@@ -35,10 +55,15 @@ warnings go to stderr`;
 
 const OPTIONS = {
   names: { type: "string" },
+  out: { type: "string" },
+  stack: { type: "string", multiple: true },
+  plugin: { type: "string" },
+  "kong-version": { type: "string" },
+  edition: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-type Naming = "kong" | "props";
+export type Naming = "kong" | "props";
 
 /** Kong's config names, the deprecated ones included: they tell a bare config too. */
 const CONFIG_KONG = new Set([...CONFIG_FIELDS.map((f) => f.kong), ...SESSION_SHORTHANDS.map((s) => s.alias)]);
@@ -59,6 +84,14 @@ export async function validateCommand(argv: readonly string[], _env: CliEnv, io:
     if (values.names !== undefined && values.names !== "kong" && values.names !== "props") {
       throw new CliUsageError(`invalid --names ${JSON.stringify(values.names)}: expected kong or props`);
     }
+    if (values.out !== undefined) {
+      if (positionals.length > 0 || values.plugin !== undefined || values.names !== undefined) {
+        throw new CliUsageError("--out validates a synthesized app: give it without a file, --plugin or --names");
+      }
+      const override = readTarget(values["kong-version"], values.edition);
+      return validateStacks(path.resolve(io.cwd ?? process.cwd(), values.out), values.stack ?? [], override, out);
+    }
+    if (values.stack !== undefined) throw new CliUsageError("--stack goes with --out");
     if (positionals.length > 1) throw new CliUsageError(`expected one file, got ${positionals.length}`);
     const file = positionals[0] ?? "-";
     const source = file === "-" ? "standard input" : file;
@@ -70,13 +103,18 @@ export async function validateCommand(argv: readonly string[], _env: CliEnv, io:
     } catch (error) {
       throw new CliUsageError(`${source} is not valid JSON (${describeJsonError(error, text)})`);
     }
-    if (!isRecord(value)) throw new CliUsageError(`${source} must hold a JSON object (a session plugin or its config)`);
+    if (!isRecord(value)) throw new CliUsageError(`${source} must hold a JSON object (a plugin or its config)`);
 
+    const target = readTarget(values["kong-version"], values.edition);
+    const name = pluginNameOf(value, values.plugin);
     const naming = (values.names as Naming | undefined) ?? detectNaming(value);
+    if (name !== "session") return validateByFacts(value, name, naming, target, source, out);
+
     const configOnly = isConfigOnly(value, naming);
-    const shape = `${configOnly ? "session plugin config" : "session plugin"} in ${naming === "kong" ? "Kong's names" : "PluginSession props"}`;
+    const shape = `${configOnly ? "session plugin config" : "session plugin"} in ${naming === "kong" ? "Kong's names" : "PluginSession props"}${target ? ` for ${target.label}` : ""}`;
     redactSecrets(out, value);
     const { issues, uses } = naming === "kong" ? validateKong(value, configOnly) : { issues: validateProps(value, configOnly), uses: [] };
+    if (target) issues.push(...sessionUnavailable(value, naming, configOnly, target));
     for (const use of uses) out.warn(shorthandWarning(use, configOnly));
     if (issues.length === 0) {
       out.result(`ok: ${source} is a valid ${shape}\n`);

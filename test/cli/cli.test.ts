@@ -16,12 +16,12 @@ describe("kong-gateway-cdktf", () => {
     expect(result.stdout).toMatchInlineSnapshot(`
       "usage: kong-gateway-cdktf <command> [options]
 
-      Companion tool of cdktf-kong-gateway, the session plugin of Kong Gateway for CDK for Terraform.
+      Companion tool of cdktf-kong-gateway, Kong Gateway plugins for CDK for Terraform.
 
       commands:
-        import    print TypeScript that adopts live session plugins
+        import    print TypeScript that adopts live plugins
         diff      compare a synthesized app with live Kong (drift)
-        validate  validate a session plugin configuration offline
+        validate  validate a plugin configuration, or a synthesized app, offline
         help CMD  the help of a command (also: kong-gateway-cdktf CMD --help)
 
       options:
@@ -29,7 +29,7 @@ describe("kong-gateway-cdktf", () => {
         -v, --version  the version
 
       Results go to stdout, progress and errors to stderr. The admin token is read from KONG_ADMIN_TOKEN
-      only and never printed, nor is a session secret.
+      only and never printed, nor is any plugin's secret.
       "
     `);
   });
@@ -41,18 +41,103 @@ describe("kong-gateway-cdktf", () => {
       expect(help.stdout).toMatch(new RegExp(`^usage: kong-gateway-cdktf ${command} `));
       expect((await runCli(["help", command])).stdout).toBe(help.stdout);
     }
+    expect((await runCli(["import", "--help"])).stdout).toMatchInlineSnapshot(`
+      "usage: kong-gateway-cdktf import '<import id>' [options]
+             kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
+
+      Reads live plugins from the Kong Admin API and prints, on stdout, TypeScript that declares them
+      with their id: paste it into a stack to manage them with cdktf. Each plugin becomes its typed
+      construct (PluginSession, PluginRateLimiting, ...: the official provider's resource name in
+      PascalCase), with camelCase props; a plugin this library has no facts of (a custom plugin) becomes
+      a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
+      the live Kong's version) are printed; created_at and updated_at never are. The first line lists
+      the classes to import.
+
+      Secrets (fields Kong encrypts or takes vault references in) are never printed: a vault reference
+      {vault://...} is printed as it is; the session secret, and any field Kong generates, is a comment
+      (every apply keeps it); any other secret is read from a sensitive TerraformVariable the code
+      declares (set TF_VAR_<name>). Construct ids are the instance name, else
+      <plugin name, _ for ->_<first 8 characters of the id> (session_<...> for the session plugin).
+
+      The import id is the one of the official resource (kong-gateway_plugin_<name>), a JSON object:
+        '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'
+      Keys match in any letter case ({"ID": ..., "Workspace": ...}), as the official provider reads them;
+      unknown keys are refused. "id" may also be the plugin's instance_name; leave out "workspace" for
+      open-source Kong (or for the default workspace of Kong Enterprise).
+
+      options:
+        --all                   every plugin (all pages)
+        --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
+        --tag T                 with --all: only plugins with this tag (repeatable: all of them)
+        -h, --help              this help
+
+      connection:
+        --server-url URL        the Admin API (default: $KONG_ADMIN_URL, else http://localhost:8001)
+        --ca-cert FILE          PEM bundle of the CAs to trust for https
+        --client-cert FILE      PEM client certificate (mutual TLS), with --client-key
+        --client-key FILE       PEM key of --client-cert
+        --insecure-skip-verify  do not verify the server's certificate (prints a warning)
+        --header 'Name: value'  extra header on every request (repeatable)
+        --timeout MS            timeout of one request in milliseconds (default 10000)
+
+      environment:
+        KONG_ADMIN_TOKEN        the admin token, sent as Kong-Admin-Token (never a flag)
+        KONG_ADMIN_URL          the Admin API URL when --server-url is not given
+        KONG_CDKTF_DEBUG=1      print every request and answer (redacted) on stderr
+
+      exit codes: 0 printed, 1 error (no such plugin, Kong unreachable, bad input)
+      "
+    `);
+    expect((await runCli(["validate", "--help"])).stdout).toMatchInlineSnapshot(`
+      "usage: kong-gateway-cdktf validate [FILE | -] [--plugin NAME] [--names kong|props]
+                                         [--kong-version V] [--edition E]
+             kong-gateway-cdktf validate --out DIR [--stack NAME]... [--kong-version V] [--edition E]
+
+      Validates a plugin configuration (JSON) with the same rules and messages as synth, without Kong.
+      Reads FILE, or standard input when FILE is - or missing. Accepted shapes:
+        - a Kong body in Kong's names:      {"name": "session", "config": {"cookie_name": "sid"}, ...}
+        - just the config in Kong's names:  {"cookie_name": "sid", "cookie_same_site": "Lax"}
+        - the construct's props (camelCase): {"config": {"cookieName": "sid"}, "route": {"id": "..."}}
+        - just the config as props:         {"cookieName": "sid"}
+      The plugin is the body's "name", else --plugin, else session. The naming and the shape are
+      detected; --names forces the naming. Every plugin but session is checked by its facts for the Kong
+      a stack's provider targets: --kong-version and --edition (default: Kong Enterprise 3.15).
+      In Kong's names, Kong's deprecated session config names (cookie_lifetime, cookie_idletime,
+      cookie_renew, cookie_discard, cookie_samesite, cookie_httponly, cookie_persistent) are read as Kong
+      reads them, with a warning.
+
+      With --out, validates every plugin of a synthesized cdktf app (run cdktf synth first) as the
+      apply-time program will, for the Kong version and edition its stack's provider targets (or those
+      given: would the app work on that Kong?); values known only at apply are not checked, and a custom
+      plugin is Kong's to validate.
+
+      options:
+        --plugin NAME           Kong's name of the plugin (rate-limiting, ...) when the input has no "name"
+        --names kong|props      Kong's snake_case names, or the camelCase props of the plugin's construct
+        --kong-version V        the Kong version to validate for, e.g. 3.9 (as the provider's kongVersion)
+        --edition E             oss or enterprise (as the provider's edition; default enterprise)
+        --out DIR               the synth output directory to validate (a stack directory too)
+        --stack NAME            with --out: only this stack (repeatable; default: every stack)
+        -h, --help              this help
+
+      exit codes: 0 valid (one line on stdout), 1 invalid (the problems on stdout) or unreadable input;
+      warnings go to stderr
+      "
+    `);
     expect((await runCli(["diff", "--help"])).stdout).toMatchInlineSnapshot(`
       "usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
 
-      Compares the session plugins of a synthesized cdktf app (run cdktf synth first) with the live ones
-      in Kong, field by field, with Kong's defaults filled in for unset fields:
+      Compares the plugins of a synthesized cdktf app (run cdktf synth first) with the live ones in
+      Kong, field by field, with Kong's defaults (at the stack's Kong version and edition) filled in for
+      unset fields:
         + create                     not in Kong
         ~ update                     the code differs from Kong (not applied yet)
         = unchanged                  Kong holds what the code says
         ! missing in Kong            the last apply wrote it, and it was deleted
         ! changed outside Terraform  Kong differs from what the last apply wrote
-      Changes read live → desired (what applying does). The secret is compared only when the code sets
-      a literal one and shows as (changed); values known only at apply show as (known after apply).
+      Changes read live → desired (what applying does). Secrets are compared only when the code sets a
+      literal value, and show as (changed); values known only at apply show as (known after apply). A
+      custom plugin's config (no facts, so no known defaults) is compared only in the fields the code sets.
 
       Telling "missing" and "changed outside Terraform" apart from "create" and "update" needs the
       stack's local Terraform state: terraform.tfstate in the stack directory, the local backend's path,
@@ -84,7 +169,7 @@ describe("kong-gateway-cdktf", () => {
       exit codes: 0 nothing differs, 2 something differs, 1 error (as terraform plan -detailed-exitcode)
       "
     `);
-  });
+  }, 120_000);
 
   it("prints its version", async () => {
     const version = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;

@@ -344,7 +344,7 @@ describe("diff without terraform", () => {
     rmSync(path.join(outdir, "manifest.json"));
     const result = await runCli(["diff", "--out", outdir]);
     expect(result.stdout).toMatchInlineSnapshot(`
-      "no session plugins in the synthesized stacks
+      "no plugins in the synthesized stacks
       Summary: 0 to create, 0 to update, 0 unchanged
       "
     `);

@@ -1,6 +1,6 @@
 /**
  * `kong-gateway-cdktf import` as a child process against the emulator: one plugin by id or instance
- * name, every plugin over several pages, workspaces, and each way it fails.
+ * name, every plugin (of any kind) over several pages, workspaces, and each way it fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongEmulator } from "../../src/testing/index.js";
@@ -43,7 +43,7 @@ describe("import", () => {
       WS,
     ).id;
     vaultId = kong.seedPlugin({ name: "session", config: { secret: "{vault://env/session-secret}", cookie_secure: false } }, WS).id;
-    corsId = kong.seedPlugin({ name: "cors" }, WS).id;
+    corsId = kong.seedPlugin({ name: "cors", config: { origins: ["https://shop.example.com"], max_age: 600 } }, WS).id;
   });
 
   afterAll(async () => {
@@ -127,14 +127,21 @@ describe("import", () => {
     `);
   });
 
-  it("fails when the plugin is not a session plugin", async () => {
+  it("prints a plugin of any kind as its typed construct", async () => {
     const result = await runCli(["import", JSON.stringify({ id: corsId, workspace: WS })], { env });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(normalize(result.stderr)).toMatchInlineSnapshot(`
-      "error: plugin <uuid> in workspace team-payments is a "cors" plugin, not a session plugin: only session plugins can be imported
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(normalize(result.stdout).replace(/cors_[0-9a-f]{8}/, "cors_<id8>")).toMatchInlineSnapshot(`
+      "// import { PluginCors } from "cdktf-kong-gateway";
+      // cors plugin <uuid> in workspace team-payments, read from http://<kong>
+      new PluginCors(this, "cors_<id8>", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        config: { maxAge: 600, origins: ["https://shop.example.com"] },
+      });
       "
     `);
+    expect(result.stdout).toContain(`new PluginCors(this, "cors_${corsId.slice(0, 8)}", {`);
   });
 
   it("fails when the admin token is missing (401)", async () => {
@@ -208,7 +215,7 @@ describe("import", () => {
           "has an empty workspace: error: invalid import id: "workspace" is empty (leave the key out for open-source Kong); expected a JSON object such as '{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'",
         ]
       `);
-    });
+    }, 120_000);
   });
 
   it("fails when --workspace is given without --all", async () => {
@@ -242,15 +249,17 @@ describe("import --all", () => {
     await kong?.stop();
   });
 
-  it("generates code for every session plugin, following the pages", async () => {
+  it("generates code for every plugin, following the pages", async () => {
     kong.clearRequests();
     const result = await runCli(["import", "--all", "--workspace", WS], { env });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/new PluginSession\(/g)).toHaveLength(130);
+    expect(result.stdout.match(/new PluginCors\(/g)).toHaveLength(15);
+    expect(result.stdout.split("\n")[0]).toBe(`// import { PluginCors, PluginSession } from "cdktf-kong-gateway";`);
     for (let i = 0; i < 130; i++) expect(result.stdout).toContain(`cookieName: "sid${i}",`);
     expect(new Set(result.stdout.match(/"session_[0-9a-f]{8}"/g)).size).toBe(130);
     expect(normalize(result.stderr)).toMatchInlineSnapshot(`
-      "found 130 session plugins among 145 plugins in workspace team-payments at http://<kong>
+      "found 145 plugins of 2 kinds in workspace team-payments at http://<kong>
       "
     `);
     const pages = kong.requests.filter((r) => r.method === "GET" && r.path === `/${WS}/plugins`);
@@ -263,7 +272,7 @@ describe("import --all", () => {
     expect(result.code).toBe(0);
     expect(result.stdout.match(/new PluginSession\(/g)).toHaveLength(65);
     expect(normalize(result.stderr)).toMatchInlineSnapshot(`
-      "found 65 session plugins among 65 plugins tagged even in workspace team-payments, workspace default at http://<kong>
+      "found 65 plugins of 1 kind tagged even in workspace team-payments, workspace default at http://<kong>
       "
     `);
     const all = await runCli(["import", "--all"], { env });

@@ -213,7 +213,7 @@ describe("import, then synth, then diff", () => {
     `);
     expect(diff.code).toBe(0);
     expectNoSecrets(diff, SECRET);
-  });
+  }, 240_000);
 });
 
 describe("adopting a plugin with empty lists and owner tags", () => {

@@ -182,7 +182,7 @@ describe("validate", () => {
     expect(await validate([1, 2])).toMatchInlineSnapshot(`
       {
         "code": 1,
-        "stderr": "error: standard input must hold a JSON object (a session plugin or its config)
+        "stderr": "error: standard input must hold a JSON object (a plugin or its config)
       ",
         "stdout": "",
       }

@@ -4,7 +4,7 @@
  * plugins untouched.
  */
 import { describe, expect, it } from "vitest";
-import { KongPlugin, KongPluginValidationError, PluginCors, PluginKeyAuth, PluginOpenidConnect, PluginRateLimiting } from "../../src/index.js";
+import { KongPlugin, KongPluginValidationError, PluginCors, PluginKeyAuth, PluginOpenidConnect, PluginRateLimiting, PluginSession } from "../../src/index.js";
 import { applyRequest, resource, resources, stackWithProvider, synthJson, thrown } from "../support/synth.js";
 
 const ROUTE = { id: "3473c251-5b6c-4f45-b1ff-7ede735a366d" };
@@ -130,5 +130,40 @@ describe("KongPlugin entity checks", () => {
         - config: at least one of these fields must be non-empty: config.second, config.minute, config.hour, config.day, config.month, config.year
         - config.header_name: required field missing when config.limit_by is "header""
     `);
+  });
+});
+
+describe("the README's messages", () => {
+  it("are what synth prints", () => {
+    const { stack } = stackWithProvider({ kongVersion: "3.9", edition: "oss" }, "gateway");
+
+    expect(thrown(() => new PluginRateLimiting(stack, "limits", { config: { minutes: 5, policy: "redys" } } as never)).message).toBe(
+      `invalid rate-limiting plugin at "gateway/limits", 3 problems:
+  - config.minutes: unknown field (did you mean config.minute?)
+  - config.policy: expected one of: cluster, local, redis, got "redys" (did you mean "redis"?)
+  - config: at least one of these fields must be non-empty: config.second, config.minute, config.hour, config.day, config.month, config.year`,
+    );
+    expect(thrown(() => new PluginOpenidConnect(stack, "oidc", { config: { issuer: "https://idp.example.com" } })).message).toBe(
+      `invalid openid-connect plugin at "gateway/oidc", 1 problem:
+  - (plugin): the openid-connect plugin is not in open-source Kong: Kong Enterprise 3.4+ has it, got "openid-connect"`,
+    );
+    expect(thrown(() => new PluginSession(stack, "session", { config: { hashSubject: true } })).message).toBe(
+      `invalid session plugin at "gateway/session", 1 problem:
+  - config.hashSubject (Kong: config.hash_subject): not in open-source Kong 3.9: Kong Enterprise 3.10+ has it, got true`,
+    );
+  });
+});
+
+describe("a custom plugin's secrets", () => {
+  it("are the fields whose names say secret: out of the request, warned about", () => {
+    const { stack } = stackWithProvider();
+    const custom = new KongPlugin(stack, "custom", { name: "my-auth", config: { client_secret: "Cust0mPluginS3cret-4b2e", header: "x-a", upstream: { password: "Inner-Passw0rd-77c1" } } });
+    const config = resource(synthJson(stack), "custom_config");
+
+    expect(JSON.stringify(config.triggers_replace)).not.toContain("Cust0mPluginS3cret-4b2e");
+    expect(JSON.stringify(config.triggers_replace)).not.toContain("Inner-Passw0rd-77c1");
+    expect(applyRequest(config).payload.config).toEqual({ client_secret: { $ref: "secret", as: "base64" }, header: "x-a", upstream: { password: { $ref: "secret_1", as: "base64" } } });
+    const warnings = custom.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings.join("\n")).toContain("config.client_secret");
   });
 });

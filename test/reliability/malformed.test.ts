@@ -47,7 +47,7 @@ describe("malformed answers from the emulator", () => {
     "invalid-json": /^kong: error KONG_INVALID_RESPONSE: invalid JSON from (GET|PUT) \/plugins\/\S+ \(200\): the answer does not parse$/,
     html: /^kong: error KONG_INVALID_RESPONSE: invalid answer to (GET|PUT) \/plugins\/\S+ \(200\): expected JSON but got an HTML page: point the server URL at Kong's Admin API \(usually port 8001\), not Kong Manager or a proxy$/,
     huge: /^kong: error KONG_INVALID_RESPONSE: invalid answer to (GET|PUT) \/plugins\/\S+ \(200\): larger than 1 MiB$/,
-    "wrong-plugin-name": /^kong: error KONG_INVALID_RESPONSE: (plugin \S+ \(default workspace\) is a "cors" plugin, not a session plugin: refusing to overwrite it|invalid answer to PUT: Kong returned plugin \S+ named "cors" instead of session plugin \S+)$/,
+    "wrong-plugin-name": /^kong: error (KONG_OWNERSHIP_CONFLICT: plugin \S+ \(default workspace\) is a "cors" plugin this stack did not create, not a session plugin: refusing to overwrite it \(give the construct another id, or delete that plugin\)|KONG_INVALID_RESPONSE: invalid answer to PUT: Kong returned plugin \S+ named "cors" instead of session plugin \S+)$/,
   };
   const DELETE_MESSAGES: Partial<Record<MalformedKind, RegExp>> = {
     // delete leaves a plugin of another kind alone, with a warning, and succeeds: checked separately

@@ -149,7 +149,7 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
       args: () => ["import", "--all"],
       exit: 0,
       expect: (r) => {
-        expect(r.stderr).toContain(`found ${OTHERS + 2} session plugins among ${OTHERS + 2} plugins`);
+        expect(r.stderr).toContain(`found ${OTHERS + 2} plugins of 1 kind in the default workspace at `);
         expect(r.stdout.match(/new PluginSession\(/g)).toHaveLength(OTHERS + 2);
       },
     },

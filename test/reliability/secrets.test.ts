@@ -77,10 +77,14 @@ describe("synthesized JSON", () => {
     // not in clear anywhere: neither in the triggers (Terraform prints and logs them) nor elsewhere
     expectNoLeak("synthesized JSON", json);
     const encoded = Buffer.from(SECRET, "utf8").toString("base64");
-    const parsed = JSON.parse(json) as { resource: { terraform_data: Record<string, any> } };
-    const holders = Object.entries(parsed.resource.terraform_data).filter(([, r]) => JSON.stringify(r).includes(encoded));
-    expect(holders.map(([id]) => id)).toEqual([expect.stringMatching(/^session_config_[0-9A-F]+$/)]);
-    expect(holders[0]![1].provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe(`\${sensitive("${encoded}")}`);
+    const parsed = JSON.parse(json) as { resource: { terraform_data: Record<string, any> }; locals: Record<string, string> };
+    // in a local value only (the plan as JSON prints no local), which the apply provisioner's environment names
+    expect(Object.entries(parsed.resource.terraform_data).filter(([, r]) => JSON.stringify(r).includes(encoded))).toEqual([]);
+    const [local, ...others] = Object.entries(parsed.locals).filter(([, value]) => value.includes(encoded));
+    expect(others).toEqual([]);
+    expect(local![1]).toBe(`\${sensitive("${encoded}")}`);
+    const config = Object.entries(parsed.resource.terraform_data).find(([id]) => /^session_config_[0-9A-F]+$/.test(id))![1];
+    expect(config.provisioner[0]["local-exec"].environment.KONG_CDKTF_REF_secret).toBe(`\${local.${local![0]}}`);
     expect(json.split(encoded).length - 1).toBe(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("sensitive TerraformVariable or a Kong vault reference");

@@ -19,7 +19,7 @@ import { REDACTED } from "../runtime/log.js";
 import { userTags } from "../runtime/ownership.js";
 import { withCarryOver } from "../runtime/actions.js";
 import { attributesAt, existsAt } from "../schema/engine/facts-schema.js";
-import { storesSameByFacts } from "../schema/engine/stored-facts.js";
+import { defaultOf, storesSameByFacts } from "../schema/engine/stored-facts.js";
 import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongTarget, type ResolvedTarget } from "../schema/engine/target.js";
 import type { FieldFacts } from "../schema/facts.js";
 import { formatPath, RECORD_FIELDS } from "../schema/fields.js";
@@ -150,18 +150,6 @@ function hasSecrets(field: FieldFacts | undefined): boolean {
   if (!field) return false;
   if (isSecretField(field)) return true;
   return Object.values(field.f ?? {}).some(hasSecrets) || hasSecrets(field.i) || hasSecrets(field.m);
-}
-
-/** What Kong stores for a field a write leaves out: its default, a record of its fields' defaults, or unset. */
-function defaultOf(field: FieldFacts, index: number): unknown {
-  const attributes = attributesAt(field, index);
-  if (attributes.d !== undefined) return attributes.d;
-  if (attributes.t === "record" && field.f) {
-    const record: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(field.f)) if (existsAt(child, index)) record[key] = defaultOf(child, index);
-    return record;
-  }
-  return null;
 }
 
 /** The desired value with each placeholder replaced by the live value at its place (its path listed). */

@@ -17,7 +17,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { randomBytes } from "node:crypto";
-import type { LuaTable, LuaValue } from "./lua-compat.js";
+import { putError, type LuaTable, type LuaValue } from "./lua-compat.js";
 import type { JsonSchemaNode, PluginVariant } from "./plugin-catalog.js";
 import { runConfigRules, type PluginRules } from "./entity-checks.js";
 
@@ -272,32 +272,7 @@ function kongPathOf(root: JsonSchemaNode, pointer: string, extra?: string): { pa
   return { path, maps };
 }
 
-/** Puts a message in Kong's error table; the first one at a place wins, a message never replaces a nested table. */
-export function putError(table: LuaTable, path: KongPath, message: LuaValue): void {
-  if (path.length === 0) return;
-  let at: LuaTable = table;
-  for (const segment of path.slice(0, -1)) {
-    const next = at.get(segment);
-    if (next === undefined) {
-      const created: LuaTable = new Map();
-      at.set(segment, created);
-      at = created;
-    } else if (next instanceof Map) at = next;
-    else return;
-  }
-  const last = path[path.length - 1]!;
-  if (!at.has(last)) at.set(last, message);
-}
-
-/** The value at a Kong path of the error table (undefined when none). */
-export function errorAt(table: LuaTable, path: KongPath): LuaValue | undefined {
-  let at: LuaValue | undefined = table;
-  for (const segment of path) {
-    if (!(at instanceof Map)) return at === undefined ? undefined : at;
-    at = at.get(segment);
-  }
-  return at;
-}
+export { errorAt, putError } from "./lua-compat.js";
 
 function randomString(): string {
   return randomBytes(24).toString("base64url").slice(0, 32);

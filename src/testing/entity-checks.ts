@@ -12,7 +12,7 @@
  *   `@entity` list, a `conditional`'s field error to the field itself.
  */
 import { KongInternalError } from "./kong-errors.js";
-import type { LuaTable, LuaValue } from "./lua-compat.js";
+import { errorAt, putError, type LuaTable, type LuaValue } from "./lua-compat.js";
 import type { JsonSchemaNode } from "./plugin-catalog.js";
 
 type JsonObject = Record<string, unknown>;
@@ -81,30 +81,6 @@ function valuesAt(value: unknown, segments: readonly string[], at: Array<string 
   if (Array.isArray(next)) next.forEach((item, i) => valuesAt(item, rest, [...at, name, i + 1], out));
 }
 
-function errorAtPath(table: LuaTable, path: ReadonlyArray<string | number>): LuaValue | undefined {
-  let at: LuaValue | undefined = table;
-  for (const segment of path) {
-    if (!(at instanceof Map)) return at;
-    at = at.get(segment);
-  }
-  return at;
-}
-
-function putAt(table: LuaTable, path: ReadonlyArray<string | number>, message: string): void {
-  let at: LuaTable = table;
-  for (const segment of path.slice(0, -1)) {
-    const next = at.get(segment);
-    if (next === undefined) {
-      const created: LuaTable = new Map();
-      at.set(segment, created);
-      at = created;
-    } else if (next instanceof Map) at = next;
-    else return;
-  }
-  const last = path[path.length - 1]!;
-  if (!at.has(last)) at.set(last, message);
-}
-
 /**
  * The config-level rules, at the end of the config's `validate_field` (ConfigValidator.validate):
  * field custom validators into `table`, then the record's custom validator when `table` is still
@@ -116,10 +92,10 @@ export function runConfigRules(rules: PluginRules | undefined, data: Record<stri
     const found: Array<{ path: Array<string | number>; value: unknown }> = [];
     valuesAt(data, path.split("."), [], found);
     for (const { path: where, value } of found) {
-      if (typeof value !== "string" || errorAtPath(table, where) !== undefined) continue;
+      if (typeof value !== "string" || errorAt(table, where) !== undefined) continue;
       if (value.startsWith("{vault://") && value.endsWith("}")) continue;
       const message = check(value);
-      if (message !== undefined) putAt(table, where, message);
+      if (message !== undefined) putError(table, where, message);
     }
   }
   if (table.size > 0 || rules.config === undefined) return undefined;

@@ -190,3 +190,30 @@ export function unescapeUri(value: string): string {
     return value.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   }
 }
+
+/** Puts a message in Kong's error table; the first one at a place wins, a message never replaces a nested table. */
+export function putError(table: LuaTable, path: ReadonlyArray<string | number>, message: LuaValue): void {
+  if (path.length === 0) return;
+  let at: LuaTable = table;
+  for (const segment of path.slice(0, -1)) {
+    const next = at.get(segment);
+    if (next === undefined) {
+      const created: LuaTable = new Map();
+      at.set(segment, created);
+      at = created;
+    } else if (next instanceof Map) at = next;
+    else return;
+  }
+  const last = path[path.length - 1]!;
+  if (!at.has(last)) at.set(last, message);
+}
+
+/** The value at a Kong path of the error table (undefined when none). */
+export function errorAt(table: LuaTable, path: ReadonlyArray<string | number>): LuaValue | undefined {
+  let at: LuaValue | undefined = table;
+  for (const segment of path) {
+    if (!(at instanceof Map)) return at === undefined ? undefined : at;
+    at = at.get(segment);
+  }
+  return at;
+}

@@ -262,6 +262,8 @@ const RULES: Readonly<Record<string, (variant: PluginVariant) => PluginRules>> =
         { path: `${op}.querystring[]`, check: colonValue },
       ]),
       ...(["replace", "add", "append"] as const).map((op) => ({ path: `${op}.headers[]`, check: colonHeader(false) })),
+      // typedefs.http_method: `match = "^%u+$"`, missing from the published schema
+      { path: "http_method", check: (method: string) => (/^[A-Z]+$/.test(method) ? undefined : `invalid value: ${method}`) },
     ],
   }),
   "openid-connect": openidConnect,

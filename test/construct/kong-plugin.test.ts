@@ -167,3 +167,16 @@ describe("a custom plugin's secrets", () => {
     expect(warnings.join("\n")).toContain("config.client_secret");
   });
 });
+
+describe("list lengths", () => {
+  it("are Kong's len_min and len_max, counted in items", () => {
+    const { stack } = stackWithProvider();
+    const patterns = Array.from({ length: 11 }, (_, i) => `pattern-${i}`);
+
+    expect(thrown(() => new KongPlugin(stack, "guard", { name: "ai-prompt-guard", config: { allow_patterns: patterns } })).message).toBe(
+      `invalid ai-prompt-guard plugin at "payments/guard", 1 problem:
+  - config.allow_patterns: length must be at most 10, got ["pattern-0","pattern-1","pattern-2","pattern-3","pattern-4","pattern-5","pat...`,
+    );
+    expect(() => new KongPlugin(stack, "guard-ok", { name: "ai-prompt-guard", route: { id: "0d9e8f7a-1b2c-4d3e-8f4a-5b6c7d8e9f01" }, config: { allow_patterns: patterns.slice(0, 10) } })).not.toThrow();
+  });
+});

@@ -85,9 +85,27 @@ function rateLimiting(ctx: Context): void {
   requiredWhen(ctx, ["limit_by"], "header", ["header_name"]);
   requiredWhen(ctx, ["limit_by"], "path", ["path"]);
   headerName(ctx, ["header_name"]);
+  uriPath(ctx, ["path"]);
+}
+
+/** Kong's `typedefs.path`: an absolute path of RFC 3986 characters, no empty segment, valid %-escapes. */
+function uriPath(ctx: Context, path: Path): void {
+  const value = ctx.get(path);
+  if (typeof value !== "string" || value === "") return;
+  const problem = !value.startsWith("/")
+    ? "expected a path that starts with /"
+    : value.includes("//")
+      ? "expected a path without empty segments (//)"
+      : !/^\/[A-Za-z0-9.\-_~/%:@!$&'()*+,;=]*$/.test(value)
+        ? "expected a path of the characters RFC 3986 allows"
+        : /%(?![0-9a-fA-F]{2})/.test(value)
+          ? "expected %-escapes of two hexadecimal digits"
+          : undefined;
+  if (problem) ctx.report(path, value, problem, "invalid_value");
 }
 
 function rateLimitingAdvanced(ctx: Context): void {
+  uriPath(ctx, ["path"]);
   const limits = ctx.get(["limit"]);
   const sizes = ctx.get(["window_size"]);
   if (Array.isArray(limits) && Array.isArray(sizes) && limits.length !== sizes.length) {

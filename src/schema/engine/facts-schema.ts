@@ -70,8 +70,15 @@ function fieldSchema(field: FieldFacts, index: number): z.ZodMiniType {
     }
     case "boolean":
       return z.boolean({ error: MESSAGES.boolean });
-    case "array":
-      return z.array(field.i ? fieldSchema(field.i, index) : z.unknown(), { error: MESSAGES.array });
+    case "array": {
+      const array = z.array(field.i ? fieldSchema(field.i, index) : z.unknown(), { error: MESSAGES.array });
+      // Kong's `len_min` / `len_max` of a list count its items
+      const checks: z.core.$ZodCheck<unknown[]>[] = [];
+      const { minLen, maxLen } = attributes;
+      if (minLen !== undefined && minLen > 0) checks.push(z.refine((v: unknown[]) => v.length >= minLen, { error: FACT_MESSAGES.lengthAtLeast(minLen) }));
+      if (maxLen !== undefined) checks.push(z.refine((v: unknown[]) => v.length <= maxLen, { error: FACT_MESSAGES.lengthAtMost(maxLen) }));
+      return checks.length > 0 ? array.check(...checks) : array;
+    }
     case "map":
       return z.record(z.string(), field.m ? fieldSchema(field.m, index) : z.unknown(), { error: FACT_MESSAGES.map });
     case "record":
@@ -107,8 +114,13 @@ export function pluginBodySchema(facts: PluginFacts, target: ResolvedTarget): z.
     name: z.literal(facts.name, { error: `expected ${JSON.stringify(facts.name)}` }),
     ...parts.fields,
     protocols: z.optional(fieldSchema(facts.protocols, target.dataIndex)),
-    // a custom plugin's config (`any`): Kong alone knows it
-    config: facts.config.t === "any" ? z.optional(z.unknown()) : attributesAt(facts.config, target.dataIndex).req && !hasDefaults(facts.config) ? recordSchema(facts.config, target.dataIndex) : z.optional(recordSchema(facts.config, target.dataIndex)),
+    // a custom plugin's config (`any`) is Kong's alone; a few plugins publish theirs as a map in some versions
+    config:
+      facts.config.t === "any"
+        ? z.optional(z.unknown())
+        : attributesAt(facts.config, target.dataIndex).t !== "record"
+          ? z.optional(fieldSchema(facts.config, target.dataIndex))
+          : attributesAt(facts.config, target.dataIndex).req && !hasDefaults(facts.config) ? recordSchema(facts.config, target.dataIndex) : z.optional(recordSchema(facts.config, target.dataIndex)),
   };
   for (const [scope, mask] of Object.entries(facts.scopes)) {
     if ((mask & (1 << target.dataIndex)) !== 0) shape[scope] = z.optional(parts.foreign);

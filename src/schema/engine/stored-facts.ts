@@ -64,7 +64,7 @@ function sameField(field: FieldFacts | undefined, want: unknown, have: unknown, 
 }
 
 /** What Kong stores for a field a write leaves out: its default, a record of its fields' defaults, or unset. */
-function defaultOf(field: FieldFacts, index: number): unknown {
+export function defaultOf(field: FieldFacts, index: number): unknown {
   const attributes = attributesAt(field, index);
   if (attributes.d !== undefined) return attributes.d;
   if (attributes.t === "record" && field.f) {

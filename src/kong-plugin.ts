@@ -13,7 +13,7 @@ import { isSecretName } from "./schema/plugin-secrets.js";
 import { DATA_VERSIONS, OSS_VERSIONS } from "./schema/generated/versions.js";
 import { workspaceSchema } from "./schema/plugin-schema.js";
 import type { KongPluginOrdering, KongPluginPartial, OneOf, PluginProtocol, Resolvable } from "./schema/types.js";
-import { KongPluginValidationError, type ValidationIssue } from "./schema/validate.js";
+import { KongPluginValidationError, valueAt, type ValidationIssue } from "./schema/validate.js";
 
 /** A reference to another Kong entity by its id (Kong: `route`, `service`, `consumer`, `consumer_group`). */
 export interface KongEntityReference {
@@ -360,11 +360,3 @@ export function secretsOf(facts: PluginFacts, body: Record<string, unknown>, ind
   return found;
 }
 
-function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
-}

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { isRefPlaceholder } from "../runtime/contract.js";
+import { valueAt, withValueAt } from "../schema/validate.js";
 import { isRecord } from "./plugin-values.js";
 import type { DesiredPlugin } from "./stacks.js";
 
@@ -37,7 +38,7 @@ export function withAppliedSecret(
   const digest = createHash("sha256").update(`${id}:${wanted.join("\n")}`, "utf8").digest("hex");
   if (applied.secret_sha256 !== digest) return payload;
   let out: unknown = payload;
-  places.forEach((place, i) => (out = setAt(out, place.path, wanted[i])));
+  places.forEach((place, i) => (out = withValueAt(out, place.path, wanted[i])));
   return out as Record<string, unknown>;
 }
 
@@ -47,23 +48,5 @@ export function withoutPlaceholders(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPlaceholders);
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutPlaceholders(v)]));
   return value;
-}
-
-function valueAt(root: unknown, at: ReadonlyArray<string | number>): unknown {
-  let node = root;
-  for (const key of at) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
-}
-
-/** A copy of `root` with the value at `at` replaced. */
-function setAt(root: unknown, at: ReadonlyArray<string | number>, value: unknown): unknown {
-  if (at.length === 0) return value;
-  const [head, ...rest] = at;
-  if (Array.isArray(root)) return root.map((item, i) => (i === head ? setAt(item, rest, value) : item));
-  const record = (root ?? {}) as Record<string, unknown>;
-  return { ...record, [head!]: setAt(record[head as string], rest, value) };
 }
 

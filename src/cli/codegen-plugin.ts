@@ -21,7 +21,7 @@ import type { FieldFacts, PluginFacts } from "../schema/facts.js";
 import { RECORD_FIELDS, formatPath } from "../schema/fields.js";
 import { loadPluginFacts } from "../schema/generated/catalog.js";
 import { generatedFieldsOf } from "../schema/kong-generated.js";
-import { isSecretName } from "../schema/plugin-secrets.js";
+import { isSecretField, isSecretName } from "../schema/plugin-secrets.js";
 import { camelCase, constructName, propName } from "../schema/naming.js";
 import { sameJson } from "../schema/stored.js";
 import { formatIssue } from "../schema/validate.js";
@@ -244,12 +244,6 @@ function unknownTopLevel(plugin: KongPlugin): string[] {
   return Object.entries(plugin)
     .filter(([name, value]) => !KNOWN_TOP.has(name) && !isUnset(value))
     .map(([name]) => name);
-}
-
-/** Whether a field is a secret in some version: encrypted or referenceable. */
-function isSecretField(field: FieldFacts | undefined): boolean {
-  if (!field) return false;
-  return field.enc === true || field.ref === true || (field.x ?? []).some(([, attributes]) => attributes.enc === true || attributes.ref === true);
 }
 
 /** The props of a live record (the config, or a record in it): its fields that are not Kong's defaults. */

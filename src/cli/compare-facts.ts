@@ -24,6 +24,7 @@ import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongTarget, type Res
 import type { FieldFacts } from "../schema/facts.js";
 import { formatPath, RECORD_FIELDS } from "../schema/fields.js";
 import { loadPluginFacts } from "../schema/generated/catalog.js";
+import { isSecretField } from "../schema/plugin-secrets.js";
 import { sameJson } from "../schema/stored.js";
 import type { Comparison, FieldChange } from "./compare.js";
 import { isRecord } from "./plugin-values.js";
@@ -137,12 +138,6 @@ function change(path: Path, desired: unknown, live: unknown, secret: boolean): F
   const field = formatPath(path);
   if (secret) return { field, desired: REDACTED, live: REDACTED, secret: true };
   return { field, desired: desired === undefined ? null : desired, live: live === undefined ? null : live };
-}
-
-/** Whether a field is a secret in some version: encrypted or referenceable. */
-function isSecretField(field: FieldFacts | undefined): boolean {
-  if (!field) return false;
-  return field.enc === true || field.ref === true || (field.x ?? []).some(([, attributes]) => attributes.enc === true || attributes.ref === true);
 }
 
 /** Whether a field or one of its descendants is a secret. */

@@ -13,7 +13,7 @@ import type { KongGatewayProvider } from "../kong-gateway-provider.js";
 import { ENV, MAX_ENV_VALUE_BYTES, REQUEST_VERSION, type ApplyRequest, type RefPlaceholder } from "../runtime/contract.js";
 import { WHOLE_WORD_BELOW } from "../runtime/log.js";
 import type { KongTarget } from "../schema/engine/target.js";
-import type { ValidationIssue } from "../schema/validate.js";
+import { valueAt, withValueAt, type ValidationIssue } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
 import { customResource, selfTrigger } from "./backend.js";
 import { pluginFactsAssetPath } from "./runtime-asset.js";
@@ -305,32 +305,14 @@ function withoutSecrets(
   const secrets: Array<{ ref: string; value: string; path: Array<string | number>; propPath: string }> = [];
   let out = body;
   for (const { kongPath: path, propPath } of paths) {
-    const value = valueAtPath(out, path);
+    const value = valueAt(out, path);
     if (typeof value !== "string" || isVaultReference(value)) continue;
     const ref = secretRef(secrets.length);
     secrets.push({ ref, value, path: [...path], propPath });
     const placeholder: RefPlaceholder = { $ref: ref, as: "base64" };
-    out = setAtPath(out, path, placeholder) as Record<string, unknown>;
+    out = withValueAt(out, path, placeholder) as Record<string, unknown>;
   }
   return { secrets, body: out };
-}
-
-function valueAtPath(root: unknown, path: ReadonlyArray<string | number>): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
-}
-
-/** A copy of `root` with the value at `path` replaced. */
-function setAtPath(root: unknown, path: ReadonlyArray<string | number>, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [head, ...rest] = path;
-  if (Array.isArray(root)) return root.map((item, i) => (i === head ? setAtPath(item, rest, value) : item));
-  const record = (root ?? {}) as Record<string, unknown>;
-  return { ...record, [head!]: setAtPath(record[head as string], rest, value) };
 }
 
 /**

@@ -12,7 +12,8 @@ import { isVaultReference } from "./vault.js";
 export type FactsFinder = (name: string) => PluginFacts | undefined;
 
 /** Whether a field is a secret in some version: encrypted or referenceable. */
-function isSecretField(field: FieldFacts): boolean {
+export function isSecretField(field: FieldFacts | undefined): boolean {
+  if (!field) return false;
   return field.enc === true || field.ref === true || (field.x ?? []).some(([, attributes]) => attributes.enc === true || attributes.ref === true);
 }
 

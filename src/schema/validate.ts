@@ -94,6 +94,15 @@ export function valueAt(root: unknown, path: Path): unknown {
   return node;
 }
 
+/** A copy of `root` with the value at `path` replaced (the records and lists on the way copied, `root` unchanged). */
+export function withValueAt(root: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  if (Array.isArray(root)) return root.map((item, i) => (i === head ? withValueAt(item, rest, value) : item));
+  const record = (root ?? {}) as Record<string, unknown>;
+  return { ...record, [head!]: withValueAt(record[head as string], rest, value) };
+}
+
 function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: UnresolvedPredicate): boolean {
   let node = root;
   for (const key of path) {

@@ -2,8 +2,9 @@
  * The custom resources that carry the provisioners: `null_resource` (hashicorp/null) or the built-in
  * `terraform_data`. Both get a map of strings whose change replaces the resource.
  */
-import { DataResource, NullProvider, NullResource, TerraformProvider, TerraformStack, type IResolvable, type ITerraformDependable, type LocalExecProvisioner } from "./cdk.js";
+import { DataResource, NullProvider, NullResource, TerraformProvider, TerraformStack, type IResolvable, type LocalExecProvisioner, type TerraformResource } from "./cdk.js";
 import type { Construct } from "constructs";
+import { dependencyOn } from "./tokens.js";
 
 /** Which Terraform resource type carries a plugin's provisioners. */
 export type Backend = "null_resource" | "terraform_data";
@@ -28,7 +29,7 @@ export interface CustomResourceSpec {
    */
   readonly input?: Record<string, string>;
   readonly provisioners: LocalExecProvisioner[];
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn?: TerraformResource[];
   readonly provider?: TerraformProvider;
 }
 
@@ -37,20 +38,18 @@ export function customResource(scope: Construct, id: string, backend: Backend, s
   const ignoreChanges = spec.ignoreTriggerChanges ? [backend === "terraform_data" ? "triggers_replace" : "triggers"] : [];
   const meta = {
     provisioners: spec.provisioners,
-    ...(spec.dependsOn && spec.dependsOn.length > 0 ? { dependsOn: spec.dependsOn } : {}),
     ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
   };
+  let resource: DataResource | NullResource;
   if (backend === "terraform_data") {
-    return shareVersionCheck(
-      new DataResource(scope, id, { triggersReplace: spec.triggers, ...(spec.input ? { input: spec.input } : {}), ...meta }),
-    );
+    resource = shareVersionCheck(new DataResource(scope, id, { triggersReplace: spec.triggers, ...(spec.input ? { input: spec.input } : {}), ...meta }));
+  } else {
+    if (spec.input) throw new Error(`${id}: the null_resource backend has no input attribute`);
+    resource = new NullResource(scope, id, { triggers: spec.triggers as Record<string, string>, ...meta, ...(spec.provider ? { provider: spec.provider } : {}) });
   }
-  if (spec.input) throw new Error(`${id}: the null_resource backend has no input attribute`);
-  return new NullResource(scope, id, {
-    triggers: spec.triggers as Record<string, string>,
-    ...meta,
-    ...(spec.provider ? { provider: spec.provider } : {}),
-  });
+  // set here rather than passed in the config, which would make a token with a stack trace per dependency
+  if (spec.dependsOn && spec.dependsOn.length > 0) resource.dependsOn = spec.dependsOn.map(dependencyOn);
+  return resource;
 }
 
 /** One answer per app and check: the errors of a binary-version check, by command, constraint and hint. */

@@ -181,7 +181,7 @@ export function pluginResources(
     dependsOn: [identityResource, ...(referencedIdentityResource ? [referencedIdentityResource] : []), provider.reaper],
   });
 
-  const registered = provider.registerPlugin({ path: scope.node.path, id: spec.pluginId, workspace: spec.workspace ?? "", owner, name: spec.pluginName });
+  const registered = provider.registerPlugin({ path: scope.node.path, id: spec.pluginId, workspace: spec.workspace ?? "", owner: identityResource, name: spec.pluginName });
   if (registered.length > 0) throw fail(registered);
   return { identityResource, configResource, ...(referencedIdentityResource ? { referencedIdentityResource } : {}) };
 }

@@ -4,7 +4,7 @@
  * values of that provisioner's environment). Each list is cut into chunks, one environment variable
  * each, so no variable passes Linux's 128 KiB limit; the sizes are checked as plugins are added.
  */
-import { Fn } from "./cdk.js";
+import { Fn, type TerraformResource } from "./cdk.js";
 import { MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES, MAX_REAP_CHUNKS } from "../runtime/contract.js";
 import type { ValidationIssue } from "../schema/validate.js";
 import { escapeTemplate, isUnresolved } from "./tokens.js";
@@ -15,8 +15,8 @@ export interface RegisteredPlugin {
   readonly id: string;
   /** "" for none */
   readonly workspace: string;
-  /** the identity resource's id */
-  readonly owner: string;
+  /** the identity resource: its id is the owner token */
+  readonly owner: TerraformResource;
   /** Kong's plugin name */
   readonly name: string;
 }
@@ -30,7 +30,8 @@ const CURRENT_BYTES = MAX_ENV_TOTAL_BYTES - PREVIOUS_BYTES;
 const REFERENCE_BYTES = 64;
 
 interface Entry {
-  readonly previous: string;
+  /** made at synth's end, when the owner's logical id is final */
+  readonly previous: () => string;
   readonly previousBytes: number;
   readonly current: string;
   readonly currentBytes: number;
@@ -51,7 +52,9 @@ export class ReaperList {
     const currentId = known(plugin.id, id);
     const currentWorkspace = known(plugin.workspace, workspace);
     const entry: Entry = {
-      previous: `[${path.text},${id.text},${workspace.text},"${plugin.owner}",${JSON.stringify(plugin.name)}]`,
+      // the reference written out rather than as a token: a thousand tokens in one string cost cdktf's
+      // tokenizer a scan of the rest of the string each
+      previous: () => `[${path.text},${id.text},${workspace.text},"\${${plugin.owner.terraformResourceType}.${plugin.owner.friendlyUniqueId}.id}",${JSON.stringify(plugin.name)}]`,
       previousBytes: path.bytes + id.bytes + workspace.bytes + REFERENCE_BYTES + plugin.name.length + 11,
       current: `[${path.text},${currentId.text},${currentWorkspace.text}]`,
       currentBytes: path.bytes + currentId.bytes + currentWorkspace.bytes + 4,
@@ -77,7 +80,7 @@ export class ReaperList {
 
   /** The reaper's triggers: `plugins_0`, `plugins_1`, … (at least `plugins_0`). */
   previousTriggers(): Record<string, string> {
-    const chunks = this.chunks((e) => [e.previous, e.previousBytes]);
+    const chunks = this.chunks((e) => [e.previous(), e.previousBytes]);
     return Object.fromEntries(chunks.map((chunk, i) => [`plugins_${i}`, chunk]));
   }
 

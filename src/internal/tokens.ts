@@ -53,11 +53,23 @@ export function extractRefs(payload: Record<string, unknown>): { payload: Record
       const placeholder: RefPlaceholder = { $ref: ref, as: isString ? "string" : "json" };
       return placeholder;
     }
-    if (Array.isArray(value)) return value.map(visit);
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v)]));
+    if (value === null || typeof value !== "object") return value;
+    // copied only where something inside was replaced
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const visited = visit(item);
+        if (visited !== item) (copy ??= [...value])[i] = visited;
+      });
+      return copy ?? value;
     }
-    return value;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      const visited = visit(item);
+      if (visited !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = visited;
+    }
+    return copy ?? value;
   };
   return { payload: visit(payload) as Record<string, unknown>, refs };
 }
@@ -74,4 +86,28 @@ export function attributeReference(resource: TerraformResource, attribute: strin
     toString: () => Token.asString(reference),
   };
   return Token.asString(reference);
+}
+
+const dependencies = new WeakMap<TerraformResource, string>();
+
+/**
+ * A resource as an entry of `depends_on` (`<type>.<logical id>`), as cdktf's own `dependsOn` makes it,
+ * without a stack trace; one token per resource, shared by all that depend on it (a thousand plugins
+ * depend on one reaper).
+ */
+export function dependencyOn(resource: TerraformResource): string {
+  let token = dependencies.get(resource);
+  if (token === undefined) {
+    const dependency: IResolvable = {
+      creationStack: [],
+      resolve: (context) => {
+        context.suppressBraces = true;
+        return resource.fqn;
+      },
+      toString: () => Token.asString(dependency),
+    };
+    token = Token.asString(dependency);
+    dependencies.set(resource, token);
+  }
+  return token;
 }

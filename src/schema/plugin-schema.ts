@@ -74,7 +74,7 @@ export const MESSAGES = {
 /** Strings are optional except a foreign key's `id`: a missing one reads as Kong says it. */
 const stringError = (issue: { readonly input?: unknown }) => (issue.input === undefined ? MESSAGES.required : MESSAGES.string);
 /** A lone surrogate: JSON carries it as `\udXXX`, which Kong's JSON decoder (lua-cjson) refuses. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // `abort`: like Kong, an empty string reports only its length, not also the pattern that follows
 export const nonEmptyString = () =>
   z

@@ -33,9 +33,9 @@ function atLeastOneOf(ctx: Context, paths: Path[], exactlyOne = false): void {
   const values = paths.map((p) => ctx.get(p));
   if (values.includes(UNRESOLVED)) return;
   const given = values.filter(nonEmpty).length;
-  const list = paths.map((p) => ctx.named(p)).join(", ");
-  if (given === 0) ctx.report([], undefined, `at least one of these fields must be non-empty: ${list}`);
-  else if (exactlyOne && given > 1) ctx.report([], Object.fromEntries(paths.map((p, i) => [p.join("."), values[i]])), `exactly one of these fields must be non-empty: ${list}`);
+  const list = () => paths.map((p) => ctx.named(p)).join(", ");
+  if (given === 0) ctx.report([], undefined, `at least one of these fields must be non-empty: ${list()}`);
+  else if (exactlyOne && given > 1) ctx.report([], Object.fromEntries(paths.map((p, i) => [p.join("."), values[i]])), `exactly one of these fields must be non-empty: ${list()}`);
 }
 
 /** Kong's `conditional` with `then_match = { required = true }`. */

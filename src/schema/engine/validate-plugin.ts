@@ -10,7 +10,7 @@ import { formatPath } from "../fields.js";
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
 import { isVaultReference } from "../vault.js";
 import { entityCheckIssues } from "./entity-checks.js";
-import { attributesAt, existsAt, pluginBodySchema } from "./facts-schema.js";
+import { acceptsQuickly, attributesAt, existsAt, pluginBodySchema } from "./facts-schema.js";
 import { DATA_VERSIONS } from "../generated/versions.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
 
@@ -171,7 +171,9 @@ function dedupe(values: unknown[], isUnresolved: UnresolvedPredicate): unknown[]
 
 /**
  * Validates a plugin body (Kong's names) at a target: every problem, each naming the prop and the
- * Kong field; what only other versions or Enterprise have says so.
+ * Kong field; what only other versions or Enterprise have says so. A body the facts show valid
+ * without a parse ({@link acceptsQuickly}) is not parsed; `quick: false` parses every body (for the
+ * tests that hold both ways to one verdict).
  */
 export function validatePluginBody(
   facts: PluginFacts,
@@ -179,17 +181,25 @@ export function validatePluginBody(
   target: ResolvedTarget,
   isUnresolved: UnresolvedPredicate = () => false,
   propsOf: (kongPath: Path) => string = (kongPath) => kongPathToProps(facts, kongPath),
+  { quick = true }: { readonly quick?: boolean } = {},
 ): ValidationIssue[] {
-  const issues = validateAtData(facts, body, target, isUnresolved, propsOf);
+  const issues = validateAtData(facts, body, target, isUnresolved, propsOf, quick);
   // a version without published schemas (3.5, 3.6) has the facts of the one before or of the one after:
   // only what both refuse is an error, so that nothing it may accept is refused
   const next = target.dataIndex + 1;
   if (issues.length === 0 || DATA_VERSIONS[target.dataIndex] === target.version || next >= DATA_VERSIONS.length) return issues;
-  const later = new Set(validateAtData(facts, body, { ...target, dataIndex: next }, isUnresolved, propsOf).map((issue) => JSON.stringify(issue.kongPath)));
+  const later = new Set(validateAtData(facts, body, { ...target, dataIndex: next }, isUnresolved, propsOf, quick).map((issue) => JSON.stringify(issue.kongPath)));
   return issues.filter((issue) => later.has(JSON.stringify(issue.kongPath)));
 }
 
-function validateAtData(facts: PluginFacts, body: unknown, target: ResolvedTarget, isUnresolved: UnresolvedPredicate, propsOf: (kongPath: Path) => string): ValidationIssue[] {
+function validateAtData(
+  facts: PluginFacts,
+  body: unknown,
+  target: ResolvedTarget,
+  isUnresolved: UnresolvedPredicate,
+  propsOf: (kongPath: Path) => string,
+  quick: boolean,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const availability = pluginAvailability(facts, target);
   if (availability) {
@@ -197,8 +207,8 @@ function validateAtData(facts: PluginFacts, body: unknown, target: ResolvedTarge
   }
   const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   if (record) issues.push(...entityIssues(facts, record, target, isUnresolved));
-  const result = pluginBodySchema(facts, target).safeParse(stripNulls(body, isUnresolved));
-  if (!result.success) {
+  const result = quick && acceptsQuickly(facts, body, target, isUnresolved) ? undefined : pluginBodySchema(facts, target).safeParse(stripNulls(body, isUnresolved));
+  if (result?.success === false) {
     for (const issue of result.error.issues) {
       const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as Array<string | number>;
       const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...path, key]) : [path];

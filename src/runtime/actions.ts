@@ -11,6 +11,7 @@ import { KongConfigError, KongOwnershipError, KongRequestError, KongResponseErro
 import { readApplyRequest, readDeleteTarget, readFactsFile, readReapInput, type Env, type PreviousPlugin } from "./input.js";
 import { formatApplied, formatDeleted, formatWorkspace, type ApplyResult, type Logger } from "./log.js";
 import { ownerTag, ownershipOf, withOwnerTag } from "./ownership.js";
+import type { PluginRules } from "./schema-adapter.js";
 
 /** What an action needs besides the environment. */
 export interface ActionContext {
@@ -60,47 +61,76 @@ export async function applyAction(env: Env, context: ActionContext): Promise<App
   }
 
   const client = context.client(request.serverUrl);
-  const workspace = request.workspace || undefined;
-  const url = client.pluginUrl(workspace, request.pluginId);
-  const live = await client.getPlugin(workspace, request.pluginId);
+  return writePlugin(client, { id: request.pluginId, workspace: request.workspace || undefined, owner: request.owner, adopt: request.adopt === true, path: request.path, payload }, rules, logger, started);
+}
+
+/** One plugin to write, its payload checked already. */
+export interface PluginToWrite {
+  readonly id: string;
+  readonly workspace: string | undefined;
+  readonly owner: string;
+  readonly adopt: boolean;
+  readonly path: string | undefined;
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Reads the live plugin (unless given: `sync` lists this stack's plugins first), checks that it is
+ * this stack's to write, carries over what Kong would regenerate, and writes the whole desired plugin
+ * with one idempotent PUT, or nothing when Kong already holds it.
+ */
+export async function writePlugin(
+  client: KongAdminClient,
+  plugin: PluginToWrite,
+  rules: Pick<PluginRules, "storesSame" | "propPathOf">,
+  logger: Logger,
+  started: number,
+  known?: { readonly live: KongPlugin },
+): Promise<ApplyOutcome> {
+  const { id, workspace, payload } = plugin;
+  const name = payload.name as string;
+  const url = client.pluginUrl(workspace, id);
+  const live = known ? known.live : await client.getPlugin(workspace, id);
   if (live) {
-    checkAnswerId(live, request.pluginId, "GET", url);
-    const ownership = ownershipOf(live.tags, request.owner);
+    checkAnswerId(live, id, "GET", url);
+    const ownership = ownershipOf(live.tags, plugin.owner);
     if (live.name !== name && ownership.kind !== "mine") {
       throw new KongOwnershipError(
-        `plugin ${request.pluginId} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin this stack did not create, not a ${name} plugin: refusing to overwrite it (give the construct another id, or delete that plugin)`,
+        `plugin ${id} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin this stack did not create, not a ${name} plugin: refusing to overwrite it (give the construct another id, or delete that plugin)`,
         ownership.kind === "other" ? ownership.tag : "",
       );
     }
     if (ownership.kind === "other") {
-      if (!request.adopt) throw ownershipConflict(request.pluginId, workspace, ownership.tag, request.owner, request.path, "overwrite");
+      if (!plugin.adopt) throw ownershipConflict(id, workspace, ownership.tag, plugin.owner, plugin.path, "overwrite");
       logger.warn(
-        `adopting plugin ${request.pluginId} ${formatWorkspace(workspace)}: it was managed by another stack (tag ${ownership.tag}); this stack's id prop names it, so it takes it over`,
+        `adopting plugin ${id} ${formatWorkspace(workspace)}: it was managed by another stack (tag ${ownership.tag}); this stack's id prop names it, so it takes it over`,
       );
     }
     if (live.name !== name) {
       // this stack's plugin, whose construct now declares another plugin name
-      logger.warn(`plugin ${request.pluginId} ${formatWorkspace(workspace)} was a ${JSON.stringify(live.name)} plugin of this stack: it becomes a ${name} plugin`);
+      logger.warn(`plugin ${id} ${formatWorkspace(workspace)} was a ${JSON.stringify(live.name)} plugin of this stack: it becomes a ${name} plugin`);
     }
   }
 
-  const body = withCarryOver({ ...payload, tags: withOwnerTag(payload.tags, request.owner) }, live);
+  const body = withCarryOver({ ...payload, tags: withOwnerTag(payload.tags, plugin.owner) }, live);
   if (live && rules.storesSame(body, live)) {
-    logger.info(formatApplied("unchanged", name, request.pluginId, workspace, [], Date.now() - started));
+    // sync says how many it left as they were; a line each would bury what changed
+    if (known) logger.debug(formatApplied("unchanged", name, id, workspace, [], Date.now() - started));
+    else logger.info(formatApplied("unchanged", name, id, workspace, [], Date.now() - started));
     return { result: "unchanged", plugin: live, changed: [] };
   }
-  const stored = await client.putPlugin(workspace, request.pluginId, body, { name, propPathOf: rules.propPathOf });
-  checkAnswerId(stored, request.pluginId, "PUT", url);
+  const stored = await client.putPlugin(workspace, id, body, { name, propPathOf: rules.propPathOf });
+  checkAnswerId(stored, id, "PUT", url);
   if (stored.name !== name) {
     throw new KongResponseError(
-      `invalid answer to PUT: Kong returned plugin ${stored.id} named ${JSON.stringify(stored.name)} instead of ${name} plugin ${request.pluginId}`,
+      `invalid answer to PUT: Kong returned plugin ${stored.id} named ${JSON.stringify(stored.name)} instead of ${name} plugin ${id}`,
       { status: 200, method: "PUT", url },
     );
   }
 
   const changed = live ? changedFields(live, stored) : [];
   const result: ApplyResult = !live ? "created" : changed.length > 0 ? "updated" : "unchanged";
-  logger.info(formatApplied(result, name, request.pluginId, workspace, changed, Date.now() - started));
+  logger.info(formatApplied(result, name, id, workspace, changed, Date.now() - started));
   return { result, plugin: stored, changed };
 }
 
@@ -167,7 +197,7 @@ function targetOf(entry: PreviousPlugin, serverUrl: string) {
  * Deletes one plugin. It reads the plugin first: to say "already absent", and to leave alone one that
  * another stack owns, or one without an owner tag that is of another kind.
  */
-async function deleteOne(
+export async function deleteOne(
   client: KongAdminClient,
   target: { readonly id: string; readonly name: string; readonly workspace: string | undefined; readonly owner: string | undefined },
   logger: Logger,

@@ -252,6 +252,35 @@ export class KongAdminClient {
     }
   }
 
+  /**
+   * `GET /workspaces`, every page: the names of Kong Enterprise's workspaces, or undefined when this
+   * Kong or this token cannot list them (open-source Kong answers 404, a token without the right 403).
+   */
+  async workspaceNames(): Promise<string[] | undefined> {
+    const names: string[] = [];
+    let offset: string | undefined;
+    const offsets = new Set<string>();
+    for (;;) {
+      const answer = await this.http.send("GET", `/workspaces?size=1000${offset === undefined ? "" : `&offset=${encodeURIComponent(offset)}`}`);
+      if (answer.status === 401 || answer.status === 403 || answer.status === 404) return undefined;
+      if (answer.status !== 200) throw await this.errorFor(answer, undefined);
+      const page = this.jsonObject(answer);
+      const data = isEmptyObject(page.data) ? [] : page.data;
+      if (!Array.isArray(data)) throw this.invalid(answer, "expected a page of workspaces (no data list)");
+      for (const item of data) if (item !== null && typeof item === "object" && typeof (item as { name?: unknown }).name === "string") names.push((item as { name: string }).name);
+      const next = page.offset;
+      if (typeof next !== "string" || next === "") return names;
+      if (offsets.has(next)) throw this.invalid(answer, "Kong returned the same page offset twice");
+      offsets.add(next);
+      offset = next;
+    }
+  }
+
+  /** A client sharing this one's settings and connections, with a deadline of its own (see {@link Transport.fork}). */
+  fork(): KongAdminClient {
+    return Object.create(KongAdminClient.prototype, { http: { value: this.http.fork() } }) as KongAdminClient;
+  }
+
   /** Starts the deadline again (`deadlineMs` from now), for the next plugin of a multi-plugin action. */
   restartDeadline(): void {
     this.http.restartDeadline();

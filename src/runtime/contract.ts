@@ -8,7 +8,7 @@
  */
 
 /** The action, the only command-line argument of the apply-time program. */
-export type RuntimeAction = "apply" | "delete" | "reap";
+export type RuntimeAction = "apply" | "delete" | "reap" | "sync" | "teardown";
 
 /** Environment variables read by the apply-time program. */
 export const ENV = {
@@ -41,6 +41,13 @@ export const ENV = {
   reapPrevious: "KONG_CDKTF_REAP_PREVIOUS",
   /** `reap`: prefix of the chunks of the plugins the stack declares now, each a JSON list of {@link CurrentEntry}. */
   reapCurrent: "KONG_CDKTF_REAP_CURRENT",
+  /**
+   * `sync`: the path of the stack's desired set ({@link SyncRequest}), a file the synthesized stack
+   * holds beside `cdk.tf.json`, relative to Terraform's working directory.
+   */
+  sync: "KONG_CDKTF_SYNC",
+  /** `teardown`: JSON list of the workspaces the stack's plugins were in at the last apply ("" for none). */
+  workspaces: "KONG_CDKTF_WORKSPACES",
   /** the Admin API token, set by the user in Terraform's environment; never synthesized. */
   adminToken: "KONG_ADMIN_TOKEN",
 } as const;
@@ -60,6 +67,39 @@ export const MAX_ENV_VALUE_BYTES = 128 * 1024;
  * the usual 8 MiB), and Terraform's own environment needs room too.
  */
 export const MAX_ENV_TOTAL_BYTES = 1536 * 1024;
+
+/** Current version of the desired-set format of `sync`. */
+export const SYNC_VERSION = 1;
+
+/**
+ * What `sync` makes Kong hold: every plugin of one provider of the stack, read from a file (so no
+ * environment variable bounds the stack's size). References and secrets are {@link RefPlaceholder}s
+ * whose values arrive in `KONG_CDKTF_REF_<ref>`; the owner token in `KONG_CDKTF_OWNER`.
+ */
+export interface SyncRequest {
+  readonly version: number;
+  /** the Admin API base URL, or a placeholder for a reference */
+  readonly serverUrl: string | RefPlaceholder;
+  readonly target?: { readonly edition: "oss" | "enterprise"; readonly version: string };
+  readonly plugins: readonly SyncPlugin[];
+  /** the tables of facts of the plugin kinds used (all but `session`, whose rules are built in), by name */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+/** One plugin of a {@link SyncRequest}. */
+export interface SyncPlugin {
+  /** the construct path, for messages */
+  readonly path: string;
+  readonly id: string;
+  /** "" for none (unprefixed paths) */
+  readonly workspace: string;
+  /** the construct names the id: it may take over a plugin another stack owns */
+  readonly adopt?: boolean;
+  /** a plugin this library has no facts of: Kong alone validates its config */
+  readonly custom?: boolean;
+  /** the Kong body, as {@link ApplyRequest.payload} */
+  readonly payload: Record<string, unknown>;
+}
 
 /** How many chunks of the previous plugin list a reaper reads (16 of up to 120 KiB: more than the total allows). */
 export const MAX_REAP_CHUNKS = 16;

@@ -6,6 +6,7 @@ import {
   ENV,
   MAX_REAP_CHUNKS,
   REQUEST_VERSION,
+  SYNC_VERSION,
   isRefPlaceholder,
   type ApplyRequest,
   type ConnectionOptions,
@@ -115,6 +116,93 @@ export function readApplyRequest(env: Env): ApplyRequest {
     ...(value.custom === true ? { custom: true } : {}),
     payload: value.payload,
   };
+}
+
+/** A plugin of the desired set, checked, its placeholders resolved, with its table of facts. */
+export interface DesiredPlugin {
+  readonly path: string;
+  readonly id: string;
+  readonly workspace: string | undefined;
+  readonly adopt: boolean;
+  readonly custom: boolean;
+  readonly payload: Record<string, unknown>;
+  readonly facts: PluginFacts | undefined;
+}
+
+/** What `sync` reads: the desired set of `KONG_CDKTF_SYNC`, checked and resolved, and the owner token. */
+export interface SyncInput {
+  readonly serverUrl: string;
+  readonly owner: string;
+  readonly target: ApplyRequest["target"];
+  readonly plugins: readonly DesiredPlugin[];
+}
+
+/**
+ * The desired set of `sync`: the file `KONG_CDKTF_SYNC` names, checked, every placeholder resolved
+ * (each plugin's paths read as its fields, as in `apply`), and the owner token.
+ */
+export function readSyncInput(env: Env): SyncInput {
+  const file = required(env, ENV.sync);
+  const fail = (problem: string) => new KongRequestError(`invalid desired set ${file}: ${problem}`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new KongRequestError(`cannot read the desired set ${file} (${code}): run terraform in the directory cdktf synthesized the stack into`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw fail("not valid JSON");
+  }
+  if (!isObject(raw)) throw fail("expected a JSON object");
+  if (raw.version !== SYNC_VERSION) {
+    throw fail(`version ${JSON.stringify(raw.version)}, but this program reads version ${SYNC_VERSION}: synthesize the stack again with the installed cdktf-kong-gateway`);
+  }
+  const serverUrl = checkServerUrl(resolve(raw.serverUrl, ["serverUrl"], env), fail);
+  const target = checkTarget(raw.target, fail);
+  const owner = required(env, ENV.owner).trim();
+  if (!Array.isArray(raw.plugins)) throw fail("plugins must be a list");
+  const factsByName = isObject(raw.facts) ? raw.facts : {};
+  const seen = new Set<string>();
+  const plugins = raw.plugins.map((item, i): DesiredPlugin => {
+    const at = (problem: string) => fail(`plugins[${i}]: ${problem}`);
+    if (!isObject(item)) throw at("expected a JSON object");
+    if (typeof item.path !== "string") throw at("path must be a string");
+    const id = checkPluginId(item.id, at);
+    const workspace = checkWorkspace(item.workspace, at);
+    const key = `${workspace ?? ""} ${id.toLowerCase()}`;
+    if (seen.has(key)) throw at(`plugin ${id} is declared twice`);
+    seen.add(key);
+    const payload = resolve(item.payload, [], env);
+    if (!isObject(payload) || typeof payload.name !== "string" || !PLUGIN_NAME.test(payload.name)) {
+      throw at("payload must be a plugin body with a name (lower-case letters, digits, - and _)");
+    }
+    const custom = item.custom === true;
+    const facts = custom || payload.name === "session" ? undefined : factsByName[payload.name];
+    if (!custom && payload.name !== "session" && (!isObject(facts) || facts.name !== payload.name || !isObject(facts.config))) {
+      throw at(`no table of facts of the ${payload.name} plugin in the desired set`);
+    }
+    return { path: item.path, id, workspace, adopt: item.adopt === true, custom, payload, facts: facts as PluginFacts | undefined };
+  });
+  return { serverUrl, owner, target, plugins };
+}
+
+/** What `teardown` reads: where the stack's plugins are, and its owner token. */
+export interface TeardownInput {
+  readonly serverUrl: string;
+  readonly owner: string;
+  readonly workspaces: ReadonlyArray<string | undefined>;
+}
+
+export function readTeardownInput(env: Env): TeardownInput {
+  const fail = (problem: string) => new KongRequestError(`invalid ${ENV.workspaces}: ${problem}`);
+  const serverUrl = checkServerUrl(required(env, ENV.serverUrl), (problem) => new KongRequestError(`invalid ${ENV.serverUrl}: ${problem}`));
+  const owner = required(env, ENV.owner).trim();
+  const workspaces = list(env, ENV.workspaces).map((item) => checkWorkspace(item, fail));
+  return { serverUrl, owner, workspaces: [...new Set(workspaces.length > 0 ? workspaces : [undefined])] };
 }
 
 /** The `target` of a request: an edition and a version of the published data, or absent. */

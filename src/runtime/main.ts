@@ -1,5 +1,5 @@
 /**
- * The apply-time program: `node kong-session.cjs <apply|delete|reap>`, input from environment
+ * The apply-time program: `node kong-session.cjs <apply|delete|reap|sync|teardown>`, input from environment
  * variables (see `contract.ts`). {@link run} does the work and returns the exit code; only the
  * bootstrap at the bottom touches `process`.
  */
@@ -27,7 +27,7 @@ export interface RunIo {
   readonly random?: () => number;
 }
 
-const ACTIONS: readonly RuntimeAction[] = ["apply", "delete", "reap"];
+const ACTIONS: readonly RuntimeAction[] = ["apply", "delete", "reap", "sync", "teardown"];
 
 /**
  * undici parses HTTP with llhttp compiled to WebAssembly. V8 first compiles it quickly (Liftoff),
@@ -108,6 +108,14 @@ export async function run(argv: readonly string[], env: Env, io: RunIo): Promise
         return 0;
       case "reap":
         return (await reapAction(env, context)) ? 0 : 1;
+      case "sync": {
+        const { syncAction } = await import("./sync.js");
+        return (await syncAction(env, context)).ok ? 0 : 1;
+      }
+      case "teardown": {
+        const { teardownAction } = await import("./sync.js");
+        return (await teardownAction(env, context)) ? 0 : 1;
+      }
     }
   } catch (error) {
     logger.error(error);

@@ -146,6 +146,18 @@ export class Transport {
     this.deadlineAt = Date.now() + this.deadlineMs;
   }
 
+  /**
+   * A transport with this one's settings and connections and a deadline of its own, for work done
+   * alongside other work (`sync` writes several plugins at once, each within its own deadline).
+   * Closing it closes nothing: the connections are this one's.
+   */
+  fork(): Transport {
+    return Object.create(this, {
+      deadlineAt: { value: Date.now() + this.deadlineMs, writable: true },
+      ownsDispatcher: { value: false },
+    }) as Transport;
+  }
+
   /** Closes the transport's own connections (not an injected dispatcher). */
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();

@@ -409,7 +409,7 @@ describe("the command line", () => {
 
     expect(out.code).toBe(2);
     expect(out.stderr).toMatchInlineSnapshot(`
-      "kong: error KONG_INVALID_REQUEST: usage: node kong-session.cjs <apply|delete|reap>, got ["destroy"]
+      "kong: error KONG_INVALID_REQUEST: usage: node kong-session.cjs <apply|delete|reap|sync|teardown>, got ["destroy"]
       "
     `);
   });

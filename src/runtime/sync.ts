@@ -1,0 +1,162 @@
+/**
+ * `sync` and `teardown`: one process for every plugin of a provider of the stack. `sync` makes Kong
+ * hold the desired set: it lists the plugins that carry the stack's owner tag (what the previous
+ * applies wrote), deletes those the code no longer declares, then writes only what differs (a GET
+ * for a plugin not listed, a PUT per changed one), several at once over kept-alive connections,
+ * each within its own deadline. `teardown` deletes every plugin that carries the owner tag. Neither
+ * writes nor deletes a plugin another stack owns (see `ownership.ts`).
+ */
+import type { ActionContext } from "./actions.js";
+import { deleteOne, writePlugin, type ApplyOutcome } from "./actions.js";
+import type { KongAdminClient, KongPlugin } from "./client.js";
+import { KongConfigError } from "./errors.js";
+import { readSyncInput, readTeardownInput, type DesiredPlugin, type Env } from "./input.js";
+import { ownerTag } from "./ownership.js";
+import type { ValidationIssue } from "../schema/validate.js";
+
+/** How many requests `sync` has in flight at once. */
+export const SYNC_CONCURRENCY = 8;
+
+/** What `sync` did, for its summary line and the tests. */
+export interface SyncOutcome {
+  readonly ok: boolean;
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly deleted: number;
+  readonly failed: number;
+}
+
+/**
+ * `sync`: validates the whole desired set first (nothing is written when a plugin is invalid), then
+ * deletes this stack's plugins that the code no longer declares, then writes the declared ones. A
+ * plugin that fails is reported and the others go on; the result then says not ok, so Terraform
+ * keeps the sync resource failed and the next apply runs it again.
+ */
+export async function syncAction(env: Env, context: ActionContext): Promise<SyncOutcome> {
+  const started = Date.now();
+  const { logger } = context;
+  const input = readSyncInput(env);
+  const { rulesFor, formatValidationIssues } = await import("./schema-adapter.js");
+  const problems: string[] = [];
+  const planned = input.plugins.map((plugin) => {
+    const name = plugin.payload.name as string;
+    if (plugin.facts) context.facts?.set(name, plugin.facts);
+    logger.redactor.addPluginSecret(plugin.payload);
+    const rules = rulesFor(name, plugin.custom ? undefined : plugin.facts, input.target);
+    const issues: ValidationIssue[] = plugin.custom ? [] : rules.validate(plugin.payload);
+    if (issues.length > 0) problems.push(formatValidationIssues(`${name} plugin at "${plugin.path}"`, issues));
+    return { plugin, rules };
+  });
+  if (problems.length > 0) throw new KongConfigError(logger.redactor.redact(problems.join("\n")));
+
+  const client = context.client(input.serverUrl);
+  const owned = await ownedPlugins(client, input.owner, await workspacesOf(client, input.plugins, input.target?.edition));
+  const declared = new Set(input.plugins.map((plugin) => keyOf(plugin.workspace, plugin.id)));
+  const tally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+
+  // first the deletions: Kong allows one plugin of a name per scope, and a renamed construct's new
+  // plugin may take the scope of the one it replaces
+  const removed = [...owned.entries()].filter(([key]) => !declared.has(key)).map(([, live]) => live);
+  await inParallel(removed, async (live) => {
+    const worker = client.fork();
+    try {
+      await deleteOne(worker, { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, logger, Date.now());
+      tally.deleted++;
+    } catch (error) {
+      logger.error(error);
+      tally.failed++;
+    }
+  });
+
+  await inParallel(planned, async ({ plugin, rules }) => {
+    const worker = client.fork();
+    const live = owned.get(keyOf(plugin.workspace, plugin.id));
+    try {
+      const outcome: ApplyOutcome = await writePlugin(
+        worker,
+        { id: plugin.id, workspace: plugin.workspace, owner: input.owner, adopt: plugin.adopt, path: plugin.path, payload: plugin.payload },
+        rules,
+        logger,
+        Date.now(),
+        live ? { live: live.plugin } : undefined,
+      );
+      tally[outcome.result]++;
+    } catch (error) {
+      logger.error(error);
+      tally.failed++;
+    }
+  });
+
+  const ok = tally.failed === 0;
+  logger.info(
+    `sync: ${input.plugins.length} plugins declared: ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged, ${tally.deleted} deleted${ok ? "" : `, ${tally.failed} failed`} (${Date.now() - started} ms)`,
+  );
+  return { ok, ...tally };
+}
+
+/** `teardown`: deletes every plugin that carries the stack's owner tag, in the workspaces it used. */
+export async function teardownAction(env: Env, context: ActionContext): Promise<boolean> {
+  const started = Date.now();
+  const { logger } = context;
+  const input = readTeardownInput(env);
+  const client = context.client(input.serverUrl);
+  const owned = await ownedPlugins(client, input.owner, input.workspaces);
+  let failed = 0;
+  await inParallel([...owned.values()], async (live) => {
+    try {
+      await deleteOne(client.fork(), { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, logger, Date.now());
+    } catch (error) {
+      logger.error(error);
+      failed++;
+    }
+  });
+  logger.info(`teardown: ${owned.size - failed} of this stack's plugins deleted${failed > 0 ? `, ${failed} failed` : ""} (${Date.now() - started} ms)`);
+  return failed === 0;
+}
+
+interface OwnedPlugin {
+  readonly id: string;
+  readonly name: string;
+  readonly workspace: string | undefined;
+  readonly plugin: KongPlugin;
+}
+
+/** The plugins that carry the owner tag, by workspace and id (one listing per workspace, 1,000 a page). */
+async function ownedPlugins(client: KongAdminClient, owner: string, workspaces: ReadonlyArray<string | undefined>): Promise<Map<string, OwnedPlugin>> {
+  const owned = new Map<string, OwnedPlugin>();
+  for (const workspace of workspaces) {
+    for await (const plugin of client.listPlugins(workspace, { tags: [ownerTag(owner)], size: 1000 })) {
+      owned.set(keyOf(workspace, plugin.id), { id: plugin.id, name: String(plugin.name), workspace, plugin });
+    }
+  }
+  return owned;
+}
+
+/**
+ * The workspaces to look for this stack's plugins in: those the code declares, and on Kong
+ * Enterprise every workspace the token may list (a workspace the code no longer uses may still hold
+ * plugins the previous apply wrote). The default workspace is always looked in.
+ */
+async function workspacesOf(client: KongAdminClient, plugins: readonly DesiredPlugin[], edition: string | undefined): Promise<Array<string | undefined>> {
+  const declared = new Set<string>(["", ...plugins.map((plugin) => unprefixed(plugin.workspace) ?? "")]);
+  if (edition !== "oss") {
+    const listed = await client.workspaceNames();
+    for (const name of listed ?? []) declared.add(unprefixed(name) ?? "");
+  }
+  // the default workspace ("") first, then by name
+  return [...declared].sort().map((name) => name || undefined);
+}
+
+/** `default` is the workspace of unprefixed paths: one workspace either way. */
+const unprefixed = (workspace: string | undefined) => (workspace === "default" ? undefined : workspace);
+const keyOf = (workspace: string | undefined, id: string) => `${unprefixed(workspace) ?? ""} ${id.toLowerCase()}`;
+
+/** Runs `work` on every item, {@link SYNC_CONCURRENCY} at a time, in order of start. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, items.length) }, worker));
+}

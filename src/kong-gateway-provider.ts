@@ -1,10 +1,11 @@
-import { Lazy, TerraformStack, type DataResource, type NullResource, type TerraformProvider } from "./internal/cdk.js";
+import { Lazy, TerraformStack, onSynthesize, type DataResource, type NullResource, type TerraformProvider } from "./internal/cdk.js";
 import { Construct } from "constructs";
 import { BACKENDS, backendProvider, customResource, selfTriggerOrEmpty, type Backend } from "./internal/backend.js";
 import { ReaperList, type RegisteredPlugin } from "./internal/reaper-list.js";
 import { runtimeAsset } from "./internal/runtime-asset.js";
-import { escapeTemplate, isUnresolved } from "./internal/tokens.js";
-import { ENV, MAX_REAP_CHUNKS, type ConnectionOptions, type RuntimeAction } from "./runtime/contract.js";
+import { SyncSet } from "./internal/sync-set.js";
+import { attributeReference, escapeTemplate, isUnresolved } from "./internal/tokens.js";
+import { ENV, MAX_REAP_CHUNKS, type ConnectionOptions, type RefPlaceholder, type RuntimeAction } from "./runtime/contract.js";
 import { normaliseServerUrl, showServerUrl } from "./runtime/server-url.js";
 import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongEdition, type ResolvedTarget } from "./schema/engine/target.js";
 import { OSS_VERSIONS } from "./schema/generated/versions.js";
@@ -12,6 +13,11 @@ import { closest } from "./schema/suggest.js";
 import { PluginSessionValidationError, type ValidationIssue } from "./schema/validate.js";
 
 export type { Backend, KongEdition };
+
+/** How the plugins of a provider reach Kong at apply (see {@link KongGatewayProviderProps.layout}). */
+export type KongLayout = "sync" | "per-resource";
+
+const LAYOUTS: readonly KongLayout[] = ["sync", "per-resource"];
 
 /** TLS settings for an `https` Admin API; files are read where Terraform runs. */
 export interface KongTlsOptions {
@@ -60,6 +66,16 @@ export interface KongGatewayProviderProps {
    * @default "terraform_data"
    */
   readonly backend?: Backend;
+  /**
+   * How the plugins reach Kong at apply.
+   *
+   * `sync`: one process per apply writes every plugin of the provider (what changed only, several at
+   * once); the plan lists each plugin that changes as a key of one resource's triggers. `per-resource`:
+   * two resources and a process per plugin (the layout of the releases before). `sync` needs the
+   * `terraform_data` backend. See "Layouts" in the README.
+   * @default "per-resource"
+   */
+  readonly layout?: KongLayout;
   /**
    * The version of Kong Gateway the plugins run on, `major.minor` (a patch or an Enterprise build
    * number may follow: `3.9.1`, `3.4.3.17`). Plugins, fields and values that version lacks are
@@ -181,8 +197,20 @@ export class KongGatewayProvider extends Construct {
   readonly target: ResolvedTarget;
   /** the provider block added for the backend (hashicorp/null), if any */
   readonly terraformProvider?: TerraformProvider;
-  /** the resource whose replacement deletes from Kong the plugins removed from the code */
+  /**
+   * The resource whose replacement deletes from Kong the plugins removed from the code: the reaper,
+   * or with the sync layout the sync resource (whose creation writes every plugin).
+   */
   readonly reaper: DataResource | NullResource;
+  /** How the plugins reach Kong at apply. */
+  readonly layout: KongLayout;
+  /**
+   * The sync layout's resource created once per provider, never replaced: its id is the owner token
+   * of every plugin of the provider, and its destroy deletes them all.
+   */
+  readonly ownerResource?: DataResource;
+  /** @internal the sync layout's record of the plugins */
+  readonly syncSet?: SyncSet;
   /** @internal the connection settings as the apply-time program reads them */
   readonly connectionJson: string;
   private readonly plugins = new ReaperList();
@@ -201,6 +229,16 @@ export class KongGatewayProvider extends Construct {
     this.target = resolveTarget({ edition: props.edition ?? DEFAULT_TARGET.edition, version: props.kongVersion ?? defaultVersion(props.edition) });
     this.connectionJson = escapeTemplate(JSON.stringify(connectionOptions(props)));
     this.terraformProvider = backendProvider(this, this.backend);
+    this.layout = props.layout ?? "per-resource";
+    const stack = TerraformStack.of(this);
+    registry.set(stack, [...(registry.get(stack) ?? []), this]);
+    if (this.layout === "sync") {
+      const synced = this.syncResources(stack);
+      this.syncSet = synced.set;
+      this.ownerResource = synced.owner;
+      this.reaper = synced.sync;
+      return;
+    }
 
     const environment: Record<string, string> = {
       // the list of cdktf-kong-gateway 0.1, when the previous apply was made by it
@@ -226,9 +264,45 @@ export class KongGatewayProvider extends Construct {
         },
       ],
     });
+  }
 
-    const stack = TerraformStack.of(this);
-    registry.set(stack, [...(registry.get(stack) ?? []), this]);
+  /**
+   * The sync layout's resources: the owner (created once; its destroy deletes every plugin that
+   * carries its id as owner token, in the workspaces its `input` keeps) and the sync resource
+   * (replaced when a plugin changes; its creation runs `sync` on the desired set written beside
+   * `cdk.tf.json`).
+   */
+  private syncResources(stack: TerraformStack): { set: SyncSet; owner: DataResource; sync: DataResource } {
+    const set = new SyncSet(this);
+    const owner = customResource(this, "owner", this.backend, {
+      triggers: {},
+      ignoreTriggerChanges: true,
+      input: { server_url: this.serverUrl, workspaces: Lazy.stringValue({ produce: () => set.workspaceList() }) },
+      provisioners: [
+        this.provisioner("teardown", "destroy", {
+          [ENV.serverUrl]: "${self.input.server_url}",
+          [ENV.owner]: "${self.id}",
+          [ENV.workspaces]: "${self.input.workspaces}",
+        }),
+      ],
+    }) as DataResource;
+    const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id") });
+    const referencedUrl = isUnresolved(this.serverUrl);
+    const sync = customResource(this, "sync", this.backend, {
+      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), ...(referencedUrl ? { "(server url)": this.serverUrl } : {}) }) }),
+      provisioners: [
+        {
+          ...run,
+          environment: Lazy.anyValue({
+            produce: () => ({ ...run.environment, ...set.refEnvironment(), ...(referencedUrl ? { [`${ENV.refPrefix}server_url`]: this.serverUrl } : {}) }),
+          }) as unknown as Record<string, string>,
+        },
+      ],
+      dependsOn: [owner],
+    }) as DataResource;
+    const serverUrl: string | RefPlaceholder = referencedUrl ? { $ref: "server_url", as: "string" } : this.serverUrl;
+    onSynthesize(this, (session) => set.write(session, stack, serverUrl, this.target));
+    return { set, owner, sync };
   }
 
   /**
@@ -288,6 +362,7 @@ function connectionOptions(props: KongGatewayProviderProps): ConnectionOptions {
 
 const KNOWN_PROPS = [
   "serverUrl",
+  "layout",
   "kongVersion",
   "edition",
   "backend",
@@ -335,6 +410,14 @@ function validateProviderProps(props: KongGatewayProviderProps, backend: Backend
   if (props.backend !== undefined && !BACKENDS.includes(props.backend)) {
     const guess = typeof props.backend === "string" ? closest(props.backend, BACKENDS) : undefined;
     problem("backend", props.backend, `expected one of: ${BACKENDS.join(", ")}`, guess ? `did you mean "${guess}"?` : undefined);
+  }
+  if (props.layout !== undefined) {
+    if (!LAYOUTS.includes(props.layout)) {
+      const guess = typeof props.layout === "string" ? closest(props.layout, LAYOUTS) : undefined;
+      problem("layout", props.layout, `expected one of: ${LAYOUTS.join(", ")}`, guess ? `did you mean "${guess}"?` : undefined);
+    } else if (props.layout === "sync" && backend === "null_resource") {
+      problem("layout", props.layout, 'the sync layout needs the terraform_data backend, whose input keeps the workspaces and server URL its teardown reads; set backend: "terraform_data" (the default), or layout: "per-resource"');
+    }
   }
   if (props.idNamespace !== undefined) {
     if (isUnresolved(props.idNamespace)) problem("idNamespace", props.idNamespace, "must be a literal value (plugin ids are derived at synth)");

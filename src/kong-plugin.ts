@@ -167,9 +167,15 @@ export abstract class KongPluginConstruct extends Construct {
   /** The workspace, or undefined for unprefixed Admin API paths (`default`). */
   readonly workspace?: string;
   readonly provider: KongGatewayProvider;
-  /** The resource whose destroy deletes the plugin; created once, never replaced: its id is the plugin's owner token. */
+  /**
+   * The resource whose destroy deletes the plugin; created once, never replaced: its id is the
+   * plugin's owner token. With the sync layout, the provider's owner resource, shared by its plugins.
+   */
   readonly identityResource: DataResource | NullResource;
-  /** The resource whose creation writes the plugin; replaced on every configuration change. */
+  /**
+   * The resource whose creation writes the plugin; replaced on every configuration change. With the
+   * sync layout, the provider's sync resource, shared by its plugins.
+   */
   readonly configResource: DataResource | NullResource;
   /** Only when the id or workspace is a reference: replaced when its value changes, its destroy deletes the previous plugin. */
   readonly referencedIdentityResource?: DataResource | NullResource;
@@ -205,7 +211,31 @@ export abstract class KongPluginConstruct extends Construct {
     if (issues.length > 0) throw new ErrorClass(subject, issues);
 
     const secretPaths = secretsOf(facts, body, this.provider.target.dataIndex);
-    warnAboutSecrets(this, subject, secretPaths.map((s) => ({ propPath: s.propPath, value: valueAt(body, s.kongPath) })), `{vault://env/${name}-secret}`);
+    warnAboutSecrets(
+      this,
+      subject,
+      secretPaths.map((s) => ({ propPath: s.propPath, value: valueAt(body, s.kongPath) })),
+      `{vault://env/${name}-secret}`,
+      ...(this.provider.syncSet ? [`the synthesized stack's desired set (${this.provider.syncSet.file}; never into Terraform's plans, state or logs)`] : []),
+    );
+    if (this.provider.syncSet) {
+      // the sync layout: the provider's two resources stand for every plugin's
+      const problems = this.provider.syncSet.add({
+        scope: this,
+        pluginName: name,
+        pluginId: this.pluginId,
+        ...(props.workspace !== undefined ? { workspace: props.workspace } : {}),
+        adopt: props.id !== undefined,
+        custom,
+        body,
+        secretPaths,
+        ...(!custom && !ownRules ? { facts } : {}),
+      });
+      if (problems.length > 0) throw new ErrorClass(subject, problems);
+      this.identityResource = this.provider.ownerResource!;
+      this.configResource = this.provider.reaper;
+      return;
+    }
     const resources = pluginResources(
       this,
       this.provider,

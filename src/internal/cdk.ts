@@ -15,8 +15,21 @@ export {
   TerraformStack,
   Token,
   type IResolvable,
+  type ISynthesisSession,
   type ITerraformDependable,
   type LocalExecProvisioner,
 } from "cdktf";
 export { NullProvider } from "@cdktf/provider-null/lib/provider";
 export { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+
+import type { IConstruct } from "constructs";
+import type { ISynthesisSession as Session } from "cdktf";
+
+/**
+ * Runs `write` when cdktf synthesizes the construct's stack, before it writes `cdk.tf.json`, with the
+ * stack's output directory: cdktf's own hook for a construct's files (`addCustomSynthesis`, which it
+ * does not export; the marker is the same symbol).
+ */
+export function onSynthesize(construct: IConstruct, write: (session: Session) => void): void {
+  Object.defineProperty(construct, Symbol.for("cdktf/customSynthesis"), { value: { onSynthesize: write }, enumerable: false });
+}

@@ -264,12 +264,18 @@ export function referencesNeedInput(props: { readonly id?: unknown; readonly wor
  *
  * @param secrets each literal secret with its prop path (`config.secret`)
  */
-export function warnAboutSecrets(scope: Construct, subject: string, secrets: ReadonlyArray<{ readonly propPath: string; readonly value: unknown }>, example: string): void {
+export function warnAboutSecrets(
+  scope: Construct,
+  subject: string,
+  secrets: ReadonlyArray<{ readonly propPath: string; readonly value: unknown }>,
+  example: string,
+  writtenInto = "the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs)",
+): void {
   const literal = secrets.filter((s): s is { propPath: string; value: string } => typeof s.value === "string" && !isUnresolved(s.value) && !isVaultReference(s.value));
   if (literal.length === 0) return;
   const fields = literal.map((s) => s.propPath).join(", ");
   Annotations.of(scope).addWarning(
-    `${fields} of ${subject} ${literal.length === 1 ? "is a literal string" : "are literal strings"}: written into the synthesized JSON (base64-encoded; never into Terraform's plans, state or logs) and kept in your code; pass a sensitive TerraformVariable or a Kong vault reference (${example}) instead`,
+    `${fields} of ${subject} ${literal.length === 1 ? "is a literal string" : "are literal strings"}: written into ${writtenInto} and kept in your code; pass a sensitive TerraformVariable or a Kong vault reference (${example}) instead`,
   );
   for (const { propPath, value } of literal) {
     if ([...value].length < WHOLE_WORD_BELOW) {
@@ -286,7 +292,7 @@ function atDestroy(key: string, value: string): string {
 }
 
 /** The id travels in the URL (`PUT /plugins/{id}`), not in the body. */
-function withoutId(payload: Record<string, unknown>): Record<string, unknown> {
+export function withoutId(payload: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, ...body } = payload;
   return body;
 }
@@ -298,16 +304,17 @@ const secretRef = (i: number) => (i === 0 ? "secret" : `secret_${i}`);
  * The body with each secret replaced by a placeholder (`{"$ref": "secret", "as": "base64"}`), and the
  * secrets (literals or references); vault references are not secrets and stay in the body.
  */
-function withoutSecrets(
+export function withoutSecrets(
   body: Record<string, unknown>,
   paths: PluginResourceSpec["secretPaths"],
+  refOf: (i: number) => string = secretRef,
 ): { secrets: Array<{ ref: string; value: string; path: Array<string | number>; propPath: string }>; body: Record<string, unknown> } {
   const secrets: Array<{ ref: string; value: string; path: Array<string | number>; propPath: string }> = [];
   let out = body;
   for (const { kongPath: path, propPath } of paths) {
     const value = valueAt(out, path);
     if (typeof value !== "string" || isVaultReference(value)) continue;
-    const ref = secretRef(secrets.length);
+    const ref = refOf(secrets.length);
     secrets.push({ ref, value, path: [...path], propPath });
     const placeholder: RefPlaceholder = { $ref: ref, as: "base64" };
     out = withValueAt(out, path, placeholder) as Record<string, unknown>;
@@ -320,7 +327,7 @@ function withoutSecrets(
  * `(sensitive value)`, so not even a guess at a weak secret can be checked against it. One secret:
  * sha256 of `<plugin id>:<secret>`; several: of `<plugin id>:<first>\n<second>…`.
  */
-function secretDigest(pluginId: string, secrets: readonly string[]): string {
+export function secretDigest(pluginId: string, secrets: readonly string[]): string {
   const text = `${pluginId}:${secrets.join("\n")}`;
   if (!secrets.some(isUnresolved) && !isUnresolved(pluginId)) {
     return `\${sensitive("${createHash("sha256").update(text, "utf8").digest("hex")}")}`;
@@ -337,7 +344,7 @@ function secretDigest(pluginId: string, secrets: readonly string[]): string {
  * stands in a local value the environment refers to: the plan as JSON (`terraform show -json`) prints
  * the configuration's constant expressions, values and all, but neither locals nor what refers to them.
  */
-function secretExpression(scope: Construct, ref: string, secret: string): string {
+export function secretExpression(scope: Construct, ref: string, secret: string): string {
   if (isUnresolved(secret)) return Fn.base64encode(secret);
   const local = new TerraformLocal(scope, `secret_${ref}`, `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`);
   return local.asString;

@@ -42,12 +42,15 @@ function escapeLiteral(text: string): string {
  * be written as separate Terraform strings: a string as a template (its literal parts escaped), any
  * other value (number, boolean, list, object) through `jsonencode()`.
  */
-export function extractRefs(payload: Record<string, unknown>): { payload: Record<string, unknown>; refs: Record<string, string> } {
+export function extractRefs(
+  payload: Record<string, unknown>,
+  refOf: (i: number) => string = String,
+): { payload: Record<string, unknown>; refs: Record<string, string> } {
   const refs: Record<string, string> = {};
   let next = 0;
   const visit = (value: unknown): unknown => {
     if (isUnresolved(value)) {
-      const ref = String(next++);
+      const ref = refOf(next++);
       const isString = typeof value === "string";
       refs[ref] = isString ? escapeTemplate(value) : Fn.jsonencode(value);
       const placeholder: RefPlaceholder = { $ref: ref, as: isString ? "string" : "json" };

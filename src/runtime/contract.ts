@@ -90,9 +90,10 @@ export interface SyncRequest {
 export interface SyncPlugin {
   /** the construct path, for messages */
   readonly path: string;
-  readonly id: string;
-  /** "" for none (unprefixed paths) */
-  readonly workspace: string;
+  /** the plugin id, or a placeholder for a reference */
+  readonly id: string | RefPlaceholder;
+  /** "" for none (unprefixed paths), or a placeholder for a reference */
+  readonly workspace: string | RefPlaceholder;
   /** the construct names the id: it may take over a plugin another stack owns */
   readonly adopt?: boolean;
   /** a plugin this library has no facts of: Kong alone validates its config */

@@ -171,8 +171,8 @@ export function readSyncInput(env: Env): SyncInput {
     const at = (problem: string) => fail(`plugins[${i}]: ${problem}`);
     if (!isObject(item)) throw at("expected a JSON object");
     if (typeof item.path !== "string") throw at("path must be a string");
-    const id = checkPluginId(item.id, at);
-    const workspace = checkWorkspace(item.workspace, at);
+    const id = checkPluginId(resolve(item.id, ["id"], env), at);
+    const workspace = checkWorkspace(resolve(item.workspace, ["workspace"], env), at);
     const key = `${workspace ?? ""} ${id.toLowerCase()}`;
     if (seen.has(key)) throw at(`plugin ${id} is declared twice`);
     seen.add(key);

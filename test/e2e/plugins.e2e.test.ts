@@ -73,7 +73,10 @@ type PluginKey = keyof typeof PLUGIN_NAMES;
 
 if (!terraform) process.stderr.write("\n*** SKIPPED: end-to-end ten plugins: terraform is not installed ***\n\n");
 
-describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten plugins on routes and services of Kong Enterprise 3.15`, () => {
+/** The layouts, each run through the same steps; what differs is the resources that carry the plugins. */
+const LAYOUTS = ["per-resource", "sync"] as const;
+
+for (const layout of LAYOUTS) describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten plugins on routes and services of Kong Enterprise 3.15, ${layout} layout`, () => {
   let kong: KongEmulator;
   let stack: E2eStack;
   const entities = { serviceA: "", serviceB: "", route1: "", route2: "", route3: "", route4: "", route5: "" };
@@ -99,7 +102,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
       kong.seedPlugin({ name: "rate-limiting", route: { id: entities.route1 }, config: { minute: 5 }, tags: ["other-team"] }),
       kong.seedPlugin({ name: "cors", route: { id: entities.route5 }, config: { origins: ["https://legacy.example.com"] }, tags: [`${OWNER_TAG}0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b`] }),
     ];
-    stack = new E2eStack({ backend: "terraform_data", serverUrl: kong.url, kongVersion: "3.15", edition: "enterprise" }, { KONG_ADMIN_TOKEN: TOKEN });
+    stack = new E2eStack({ backend: "terraform_data", layout, serverUrl: kong.url, kongVersion: "3.15", edition: "enterprise" }, { KONG_ADMIN_TOKEN: TOKEN });
   });
 
   afterAll(async () => {
@@ -163,12 +166,12 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
     return [...files.map((f): [string, string] => [path.basename(f), readFileSync(f, "utf8")]), ["terraform state pull", pulled.stdout]];
   }
 
-  /** The owner token of a construct: its identity resource's id, from the state. */
+  /** The owner token of a construct: its identity resource's id (the provider's owner resource's with the sync layout), from the state. */
   function ownerOf(key: PluginKey): string {
     const state = JSON.parse(readFileSync(path.join(stack.workdir.dir, "terraform.tfstate"), "utf8")) as {
       resources: Array<{ name: string; instances: Array<{ attributes: { id: string } }> }>;
     };
-    const identity = state.resources.find((r) => r.name.startsWith(`${key}_identity_`));
+    const identity = state.resources.find((r) => r.name.startsWith(layout === "sync" ? "kong_owner_" : `${key}_identity_`));
     expect(identity, `the identity resource of ${key} is in the state`).toBeDefined();
     return identity!.instances[0]!.attributes.id;
   }
@@ -192,8 +195,8 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
     async () => {
       load("first");
       const plan = JSON.parse(await planJson("first apply")) as { resource_changes: Array<{ change: { actions: string[] } }> };
-      // two resources per plugin (identity, config) and the reaper
-      expect(plan.resource_changes.filter((c) => c.change.actions.includes("create"))).toHaveLength(21);
+      // two resources per plugin (identity, config) and the reaper; with the sync layout, the owner and the sync resource
+      expect(plan.resource_changes.filter((c) => c.change.actions.includes("create"))).toHaveLength(layout === "sync" ? 2 : 21);
       await tf("first apply", () => stack.apply());
       await tf("plan after the first apply", () => stack.plan());
 
@@ -231,10 +234,24 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
     async () => {
       const before = Object.fromEntries(ours().map((p) => [p.id, p]));
       load("updated");
-      const plan = JSON.parse(await planJson("update")) as { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
+      const plan = JSON.parse(await planJson("update")) as {
+        resource_changes: Array<{ address: string; change: { actions: string[]; before: { triggers_replace?: Record<string, string> } | null; after: { triggers_replace?: Record<string, string> } | null } }>;
+      };
       const changed = plan.resource_changes.filter((c) => !c.change.actions.includes("no-op"));
-      // the config resource of each is replaced, the identities (owner tokens) stay
-      expect(changed.map((c) => c.address).sort()).toEqual([expect.stringMatching(/^terraform_data\.cors_config_/), expect.stringMatching(/^terraform_data\.rate-limiting_config_/)]);
+      if (layout === "sync") {
+        // one resource is replaced, and its triggers name the two plugins that change: the reviewer's per-plugin lines
+        expect(changed.map((c) => c.address)).toEqual([expect.stringMatching(/^terraform_data\.kong_sync_/)]);
+        const { before: was, after: now } = changed[0]!.change;
+        const keys = Object.keys(now!.triggers_replace!).filter((key) => was!.triggers_replace![key] !== now!.triggers_replace![key]);
+        expect(keys.sort()).toEqual(["e2e/cors", "e2e/rate-limiting"]);
+        const human = await tf("plan of the update", () => stack.plan(), 2);
+        expect(human.stdout).toMatch(/~ "e2e\/cors" += "[0-9a-f]{16}" -> "[0-9a-f]{16}"/);
+        expect(human.stdout).toMatch(/~ "e2e\/rate-limiting" += "[0-9a-f]{16}" -> "[0-9a-f]{16}"/);
+        expect(human.stdout).not.toMatch(/~ "e2e\/acl"/);
+      } else {
+        // the config resource of each is replaced, the identities (owner tokens) stay
+        expect(changed.map((c) => c.address).sort()).toEqual([expect.stringMatching(/^terraform_data\.cors_config_/), expect.stringMatching(/^terraform_data\.rate-limiting_config_/)]);
+      }
       kong.clearRequests();
       await tf("apply of the two changes", () => stack.apply());
       await tf("plan after the update", () => stack.plan());
@@ -255,7 +272,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
   );
 
   it(
-    "deletes the plugin removed from the code, through the reaper, and touches no other",
+    "deletes the plugin removed from the code, and touches no other",
     async () => {
       const before = Object.fromEntries(ours().map((p) => [p.id, p]));
       const removed = ids["correlation-id"];
@@ -269,8 +286,10 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
 
       expect(kong.plugin(removed)).toBeUndefined();
       expect(kong.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /plugins/${removed}`]);
-      // by the reaper: Terraform runs no destroy-time provisioner of a resource removed from the configuration
-      expect(applied.stdout).toMatch(new RegExp(`terraform_data\\.kong_reaper_[0-9A-F]+ \\(local-exec\\): kong: deleted correlation-id plugin ${removed}`));
+      // by the reaper (Terraform runs no destroy-time provisioner of a resource removed from the
+      // configuration), or by the sync, which deletes what the stack owns and no longer declares
+      const by = layout === "sync" ? "kong_sync" : "kong_reaper";
+      expect(applied.stdout).toMatch(new RegExp(`terraform_data\\.${by}_[0-9A-F]+ \\(local-exec\\): kong: deleted correlation-id plugin ${removed}`));
       expect(ours()).toHaveLength(9);
       for (const plugin of ours()) expect(plugin).toEqual(before[plugin.id]);
       expectForeignUntouched();
@@ -284,7 +303,8 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ten
       // the check finds a secret where one is: Kong holds both
       expect(forms(SESSION_SECRET).some((form) => JSON.stringify(kong.plugin(ids.session)).includes(form))).toBe(true);
       for (const [where, text] of await stateTexts()) {
-        expect(text).toContain(ids.oidc);
+        // the state knows the plugin: its id (its identity resource's), or its key in the sync resource's triggers
+        expect(text).toContain(layout === "sync" ? '"e2e/oidc"' : ids.oidc);
         expectNoSecret(where, text);
       }
       for (const { what, result } of outputs.filter((o) => !o.what.startsWith("show -json"))) {

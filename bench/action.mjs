@@ -11,10 +11,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The case of a non-session plugin's action (its program reads the plugin's table of facts). */
 export const RATE_LIMITING_CASE = "after: rate-limiting apply (KONG_CDKTF_FACTS)";
 
-/** Synthesizes N plugins with a build's library (`kind` "mixed": of 20 kinds); returns the stack directory. */
-export function synthStack(build, n, serverUrl, outdir, kind) {
+/** Synthesizes N plugins with a build's library (`kind` "mixed": of 20 kinds, "mixed-sync": with the sync layout; `change`: see stack.cjs); returns the stack directory. */
+export function synthStack(build, n, serverUrl, outdir, kind, change) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(HERE, "stack.cjs"), build.dist, String(n), serverUrl, outdir, ...(kind ? [kind] : [])], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [path.join(HERE, "stack.cjs"), build.dist, String(n), serverUrl, outdir, ...(kind ? [kind] : []), ...(change ? [change] : [])], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()),
     );
   });

@@ -40,12 +40,16 @@ function routeId(i) {
   return `3473c251-5b6c-4f45-b1ff-${hex}`;
 }
 
-/** Declares N plugins of the first `kinds` kinds (round robin) in `stack`, with the library `lib`. */
-function mixedStack(lib, stack, n, { serverUrl = "http://127.0.0.1:8001", kinds = KINDS.length } = {}) {
-  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data", ...TARGET });
+/**
+ * Declares N plugins of the first `kinds` kinds (round robin) in `stack`, with the library `lib`;
+ * `layout` is the provider's; the plugins `tagged(i)` says carry one more tag (a change to apply).
+ */
+function mixedStack(lib, stack, n, { serverUrl = "http://127.0.0.1:8001", kinds = KINDS.length, layout, tagged = () => undefined } = {}) {
+  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data", ...TARGET, ...(layout ? { layout } : {}) });
   for (let i = 0; i < n; i++) {
     const [name, construct, config] = KINDS[i % kinds];
-    new lib[construct](stack, `${name}-${i}`, { provider, route: { id: routeId(i) }, instanceName: `${name}-${i}`, tags: ["bench", "team-payments"], config });
+    const extra = tagged(i);
+    new lib[construct](stack, `${name}-${i}`, { provider, route: { id: routeId(i) }, instanceName: `${name}-${i}`, tags: ["bench", "team-payments", ...(extra ? [extra] : [])], config });
   }
   return provider;
 }

@@ -2,19 +2,23 @@
 // <dist>, into <outdir>; prints the synthesized stack's directory. With `mixed`, N typed plugins of
 // 20 kinds instead (bench/kinds.cjs: the i-th on the route routeId(i), kind i % 20).
 //
-//   node bench/stack.cjs <dist> <N> <server-url> <outdir> [mixed]
+//   node bench/stack.cjs <dist> <N> <server-url> <outdir> [mixed|mixed-sync] [none|one|all]
+//
+// `mixed-sync`: the same plugins with the provider's sync layout; the last argument adds a tag to no
+// plugin, to the first, or to all (the changes the sync benchmark applies).
 "use strict";
 const path = require("node:path");
 
-const [dist, nText, serverUrl, outdir, kind] = process.argv.slice(2);
+const [dist, nText, serverUrl, outdir, kind, change = "none"] = process.argv.slice(2);
 const { App, LocalBackend, TerraformStack } = require("cdktf");
 const lib = require(path.join(dist, "index.js"));
 
 const app = new App({ outdir, skipValidation: true });
 const stack = new TerraformStack(app, "bench");
 new LocalBackend(stack, { path: "terraform.tfstate" });
-if (kind === "mixed") {
-  require("./kinds.cjs").mixedStack(lib, stack, Number(nText), { serverUrl });
+if (kind === "mixed" || kind === "mixed-sync") {
+  const tagged = change === "one" ? (i) => (i === 0 ? "changed" : undefined) : change === "all" ? () => "changed-all" : () => undefined;
+  require("./kinds.cjs").mixedStack(lib, stack, Number(nText), { serverUrl, tagged, ...(kind === "mixed-sync" ? { layout: "sync" } : {}) });
 } else {
   const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
   for (let i = 0; i < Number(nText); i++) {

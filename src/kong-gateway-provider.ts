@@ -286,7 +286,18 @@ export class KongGatewayProvider extends Construct {
         }),
       ],
     }) as DataResource;
-    const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id") });
+    // At the per-resource layout's reaper's address, with neither provisioner nor triggers of its own:
+    // in a stack that layout wrote, its state keeps the list of the plugins it wrote, with their owner
+    // tokens, which the first sync reads to take them over (no plugin deleted or re-created); in a
+    // stack created with the sync layout, it is empty.
+    const previous = customResource(this, "reaper", this.backend, { triggers: {}, ignoreTriggerChanges: true, provisioners: [] });
+    const previousList: Record<string, string> = {};
+    for (let i = 0; i < MAX_REAP_CHUNKS; i++) {
+      previousList[`${ENV.reapPrevious}_${i}`] = Lazy.stringValue({
+        produce: () => `\${lookup(${previous.terraformResourceType}.${previous.friendlyUniqueId}.triggers_replace, "plugins_${i}", "")}`,
+      });
+    }
+    const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id"), ...previousList });
     const referencedUrl = isUnresolved(this.serverUrl);
     const sync = customResource(this, "sync", this.backend, {
       triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), ...(referencedUrl ? { "(server url)": this.serverUrl } : {}) }) }),
@@ -298,7 +309,7 @@ export class KongGatewayProvider extends Construct {
           }) as unknown as Record<string, string>,
         },
       ],
-      dependsOn: [owner],
+      dependsOn: [owner, previous],
     }) as DataResource;
     const serverUrl: string | RefPlaceholder = referencedUrl ? { $ref: "server_url", as: "string" } : this.serverUrl;
     onSynthesize(this, (session) => set.write(session, stack, serverUrl, this.target));

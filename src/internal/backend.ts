@@ -37,7 +37,8 @@ export interface CustomResourceSpec {
 export function customResource(scope: Construct, id: string, backend: Backend, spec: CustomResourceSpec): DataResource | NullResource {
   const ignoreChanges = spec.ignoreTriggerChanges ? [backend === "terraform_data" ? "triggers_replace" : "triggers"] : [];
   const meta = {
-    provisioners: spec.provisioners,
+    // an empty list would be written as `"provisioner": []`, which Terraform refuses
+    ...(spec.provisioners.length > 0 ? { provisioners: spec.provisioners } : {}),
     ...(ignoreChanges.length > 0 ? { lifecycle: { ignoreChanges } } : {}),
   };
   let resource: DataResource | NullResource;

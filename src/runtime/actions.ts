@@ -72,6 +72,12 @@ export interface PluginToWrite {
   readonly adopt: boolean;
   readonly path: string | undefined;
   readonly payload: Record<string, unknown>;
+  /**
+   * The owner token this stack wrote the plugin with before (the per-resource layout's, read from its
+   * reaper's list): a plugin tagged so is this stack's, and is tagged anew.
+   * @default - none
+   */
+  readonly previousOwner?: string;
 }
 
 /**
@@ -93,7 +99,11 @@ export async function writePlugin(
   const live = known ? known.live : await client.getPlugin(workspace, id);
   if (live) {
     checkAnswerId(live, id, "GET", url);
-    const ownership = ownershipOf(live.tags, plugin.owner);
+    let ownership = ownershipOf(live.tags, plugin.owner);
+    if (ownership.kind === "other" && plugin.previousOwner && ownership.tag === ownerTag(plugin.previousOwner)) {
+      logger.info(`plugin ${id} ${formatWorkspace(workspace)} was written by this stack's per-resource layout: it takes the stack's owner tag`);
+      ownership = { kind: "mine" };
+    }
     if (live.name !== name && ownership.kind !== "mine") {
       throw new KongOwnershipError(
         `plugin ${id} ${formatWorkspace(workspace)} is a ${JSON.stringify(live.name)} plugin this stack did not create, not a ${name} plugin: refusing to overwrite it (give the construct another id, or delete that plugin)`,
@@ -194,18 +204,20 @@ function targetOf(entry: PreviousPlugin, serverUrl: string) {
 }
 
 /**
- * Deletes one plugin. It reads the plugin first: to say "already absent", and to leave alone one that
- * another stack owns, or one without an owner tag that is of another kind.
+ * Deletes one plugin. It reads the plugin first (unless just listed): to say "already absent", and to
+ * leave alone one that another stack owns, or one without an owner tag that is of another kind.
  */
 export async function deleteOne(
   client: KongAdminClient,
   target: { readonly id: string; readonly name: string; readonly workspace: string | undefined; readonly owner: string | undefined },
   logger: Logger,
   started: number,
+  known?: { readonly live: KongPlugin },
 ): Promise<void> {
   const { id, name, workspace } = target;
   const url = client.pluginUrl(workspace, id);
-  const live = await client.getPlugin(workspace, id);
+  // `sync` and `teardown` have just listed it with the stack's owner tag
+  const live = known ? known.live : await client.getPlugin(workspace, id);
   if (live) {
     checkAnswerId(live, id, "GET", url);
     // a plugin of 0.1 (no owner token) is this stack's only while it has no owner tag

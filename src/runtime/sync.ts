@@ -1,7 +1,8 @@
 /**
  * `sync` and `teardown`: one process for every plugin of a provider of the stack. `sync` makes Kong
  * hold the desired set: it lists the plugins that carry the stack's owner tag (what the previous
- * applies wrote), deletes those the code no longer declares, then writes only what differs (a GET
+ * applies wrote; after an upgrade from the per-resource layout, also what its reaper's list names),
+ * deletes those the code no longer declares, then writes only what differs (a GET
  * for a plugin not listed, a PUT per changed one), several at once over kept-alive connections,
  * each within its own deadline. `teardown` deletes every plugin that carries the owner tag. Neither
  * writes nor deletes a plugin another stack owns (see `ownership.ts`).
@@ -10,7 +11,7 @@ import type { ActionContext } from "./actions.js";
 import { deleteOne, writePlugin, type ApplyOutcome } from "./actions.js";
 import type { KongAdminClient, KongPlugin } from "./client.js";
 import { KongConfigError } from "./errors.js";
-import { readSyncInput, readTeardownInput, type DesiredPlugin, type Env } from "./input.js";
+import { readReapInput, readSyncInput, readTeardownInput, type DesiredPlugin, type Env } from "./input.js";
 import { ownerTag } from "./ownership.js";
 import type { ValidationIssue } from "../schema/validate.js";
 
@@ -54,14 +55,23 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
   const owned = await ownedPlugins(client, input.owner, await workspacesOf(client, input.plugins, input.target?.edition));
   const declared = new Set(input.plugins.map((plugin) => keyOf(plugin.workspace, plugin.id)));
   const tally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+  // what the per-resource layout wrote, from its reaper's list: tagged with a token of its own per plugin
+  const previous = new Map(readReapInput(env).previous.filter((entry) => entry.owner).map((entry) => [keyOf(entry.workspace || undefined, entry.id), entry]));
 
   // first the deletions: Kong allows one plugin of a name per scope, and a renamed construct's new
   // plugin may take the scope of the one it replaces
-  const removed = [...owned.entries()].filter(([key]) => !declared.has(key)).map(([, live]) => live);
-  await inParallel(removed, async (live) => {
+  const removed = [
+    ...[...owned.entries()]
+      .filter(([key]) => !declared.has(key))
+      .map(([, live]) => ({ target: { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, known: { live: live.plugin } })),
+    ...[...previous.entries()]
+      .filter(([key]) => !declared.has(key) && !owned.has(key))
+      .map(([, entry]) => ({ target: { id: entry.id, name: entry.name, workspace: entry.workspace || undefined, owner: entry.owner }, known: undefined })),
+  ];
+  await inParallel(removed, async ({ target, known }) => {
     const worker = client.fork();
     try {
-      await deleteOne(worker, { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, logger, Date.now());
+      await deleteOne(worker, target, logger, Date.now(), known);
       tally.deleted++;
     } catch (error) {
       logger.error(error);
@@ -72,10 +82,19 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
   await inParallel(planned, async ({ plugin, rules }) => {
     const worker = client.fork();
     const live = owned.get(keyOf(plugin.workspace, plugin.id));
+    const previousOwner = previous.get(keyOf(plugin.workspace, plugin.id))?.owner;
     try {
       const outcome: ApplyOutcome = await writePlugin(
         worker,
-        { id: plugin.id, workspace: plugin.workspace, owner: input.owner, adopt: plugin.adopt, path: plugin.path, payload: plugin.payload },
+        {
+          id: plugin.id,
+          workspace: plugin.workspace,
+          owner: input.owner,
+          adopt: plugin.adopt,
+          path: plugin.path,
+          payload: plugin.payload,
+          ...(previousOwner ? { previousOwner } : {}),
+        },
         rules,
         logger,
         Date.now(),
@@ -105,7 +124,7 @@ export async function teardownAction(env: Env, context: ActionContext): Promise<
   let failed = 0;
   await inParallel([...owned.values()], async (live) => {
     try {
-      await deleteOne(client.fork(), { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, logger, Date.now());
+      await deleteOne(client.fork(), { id: live.id, name: live.name, workspace: live.workspace, owner: input.owner }, logger, Date.now(), { live: live.plugin });
     } catch (error) {
       logger.error(error);
       failed++;

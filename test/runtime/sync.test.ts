@@ -185,6 +185,30 @@ describe("sync", () => {
   });
 });
 
+describe("sync after the per-resource layout", () => {
+  const LEGACY = "2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091";
+  const previous = (entries: Array<[number, string]>) =>
+    JSON.stringify(entries.map(([i, owner]) => [`app/stack/limits-${i}`, idOf(i), "", owner, "rate-limiting"]));
+
+  it("takes over the plugins its reaper's list names with their owner tokens, and deletes those the code dropped", async () => {
+    for (const i of [0, 1]) kong.seedPlugin({ id: idOf(i), name: "rate-limiting", route: { id: routeOf(i) }, config: { minute: 10 + i }, tags: [`cdktf-kong-gateway:owner=${LEGACY}-${i}`] });
+    const result = await sync([limits(0)], { [`${ENV.reapPrevious}_0`]: previous([[0, `${LEGACY}-0`], [1, `${LEGACY}-1`]]) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`kong: plugin ${idOf(0)} (default workspace) was written by this stack's per-resource layout: it takes the stack's owner tag`);
+    expect(kong.plugin(idOf(0))?.tags).toEqual([`cdktf-kong-gateway:owner=${OWNER}`]);
+    expect(kong.plugin(idOf(1))).toBeUndefined();
+    expect(summary(result.stdout)).toBe("kong: sync: 1 plugins declared: 0 created, 1 updated, 0 unchanged, 1 deleted (N ms)");
+  });
+
+  it("still refuses a plugin whose owner token the list does not give for it", async () => {
+    kong.seedPlugin({ id: idOf(0), name: "rate-limiting", route: { id: routeOf(0) }, config: { minute: 10 }, tags: [`cdktf-kong-gateway:owner=${OTHER_OWNER}`] });
+    const result = await sync([limits(0)], { [`${ENV.reapPrevious}_0`]: previous([[0, LEGACY]]) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("KONG_OWNERSHIP_CONFLICT");
+    expect(kong.plugin(idOf(0))?.tags).toEqual([`cdktf-kong-gateway:owner=${OTHER_OWNER}`]);
+  });
+});
+
 describe("teardown", () => {
   it("deletes every plugin that carries the stack's owner tag, in the workspaces given, and nothing else", async () => {
     await sync([limits(0), limits(1), limits(2, 12, { workspace: "team-a" })]);

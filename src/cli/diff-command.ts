@@ -239,8 +239,9 @@ function diffOne(
     ? withAppliedSecret(resolveFromState(appliedRequest.payload, applied!) as Record<string, unknown>, applied!, desired, identity.id)
     : undefined;
   if (lastPayload) out.redactor.addPluginSecret(withoutPlaceholders(lastPayload));
-  // the code changed since the last apply: the next apply rewrites the whole plugin anyway
-  const pending = applied !== undefined && applied.request !== desired.requestText;
+  // the code changed since the last apply: the next apply rewrites the whole plugin anyway (with the
+  // sync layout: the plugin's key of the sync resource's triggers changed)
+  const pending = applied !== undefined && (desired.syncTrigger ? applied[desired.syncTrigger.key] !== desired.syncTrigger.value : applied.request !== desired.requestText);
   const repair = pending ? null : `terraform apply -replace=${desired.address}`;
 
   const base = {

@@ -1,11 +1,12 @@
 /**
  * The plugins a synthesized cdktf app declares: every `terraform_data` / `null_resource` whose
  * triggers hold a `request` (the config resource of a plugin construct: `PluginSession`,
- * `PluginRateLimiting`, `KongPlugin`, …), read from `cdktf.out`.
+ * `PluginRateLimiting`, `KongPlugin`, …), and every plugin of a sync layout's desired set, read from
+ * `cdktf.out`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { ENV, REQUEST_VERSION, type ConnectionOptions } from "../runtime/contract.js";
+import { ENV, REQUEST_VERSION, SYNC_VERSION, type ConnectionOptions } from "../runtime/contract.js";
 import { readConnection } from "../runtime/input.js";
 import type { KongTarget } from "../schema/engine/target.js";
 import { closest } from "../schema/suggest.js";
@@ -46,6 +47,8 @@ export interface DesiredPlugin {
   readonly payload: Record<string, unknown>;
   /** the provider's connection settings written into the stack (headers, TLS files, timeouts) */
   readonly connection: ConnectionOptions;
+  /** with the sync layout: the plugin's key of the sync resource's triggers, and its value in the code */
+  readonly syncTrigger?: { readonly key: string; readonly value: string };
 }
 
 /**
@@ -145,8 +148,60 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
       });
     }
   }
+  plugins.push(...syncedPlugins(stack, warnings));
   plugins.sort((a, b) => ((a.path ?? a.address) < (b.path ?? b.address) ? -1 : 1));
   return { plugins, warnings };
+}
+
+/**
+ * The plugins of the sync layout: each sync resource's desired set, the file its provisioner reads
+ * (`KONG_CDKTF_SYNC`, among the stack's assets). The repair of one is the sync resource's replacement.
+ */
+function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
+  const plugins: DesiredPlugin[] = [];
+  const resources = isRecord(stack.json.resource) && isRecord(stack.json.resource.terraform_data) ? stack.json.resource.terraform_data : {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isRecord(resource)) continue;
+    const file = environmentOf(resource)[ENV.sync];
+    if (typeof file !== "string") continue;
+    const address = `terraform_data.${logicalId}`;
+    let desired: unknown;
+    try {
+      desired = JSON.parse(readFileSync(path.join(stack.dir, file), "utf8"));
+    } catch {
+      warnings.push(`stack ${stack.name}: ${address} reads the desired set ${file}, which is missing or not JSON: skipped (synthesize the stack again)`);
+      continue;
+    }
+    if (!isRecord(desired) || desired.version !== SYNC_VERSION || !Array.isArray(desired.plugins)) {
+      warnings.push(`stack ${stack.name}: ${address}: the desired set ${file} is not of version ${SYNC_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`);
+      continue;
+    }
+    const target = isRecord(desired.target) ? desired.target : undefined;
+    const triggers = isRecord(resource.triggers_replace) ? resource.triggers_replace : {};
+    for (const entry of desired.plugins) {
+      if (!isRecord(entry) || !isRecord(entry.payload) || typeof entry.payload.name !== "string") continue;
+      const trigger = typeof entry.path === "string" ? triggers[entry.path] : undefined;
+      plugins.push({
+        stack: stack.name,
+        name: entry.payload.name,
+        ...(target && typeof target.version === "string" && (target.edition === "oss" || target.edition === "enterprise")
+          ? { target: { edition: target.edition, version: target.version } }
+          : {}),
+        custom: entry.custom === true,
+        stackDir: stack.dir,
+        address,
+        requestText: JSON.stringify(entry),
+        pluginId: entry.id,
+        workspace: entry.workspace,
+        serverUrl: desired.serverUrl,
+        path: typeof entry.path === "string" ? entry.path : undefined,
+        payload: entry.payload,
+        connection: connectionOf(resource, stack.dir),
+        ...(typeof trigger === "string" ? { syncTrigger: { key: entry.path as string, value: unescapeTemplate(trigger) } } : {}),
+      });
+    }
+  }
+  return plugins;
 }
 
 /** A literal secret as the construct writes it into the provisioner's environment (or into a local it names). */

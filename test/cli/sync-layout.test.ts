@@ -1,0 +1,66 @@
+/**
+ * `validate --out` and `diff` read the plugins of the sync layout from its desired set, and `diff`
+ * names the sync resource's replacement as the repair of a plugin changed behind Terraform's back.
+ */
+import * as path from "node:path";
+import { App, LocalBackend, TerraformStack } from "cdktf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KongGatewayProvider, PluginCors, PluginRateLimiting } from "../../src/index.js";
+import { KongEmulator, TerraformWorkdir } from "../../src/testing/index.js";
+import { terraform } from "../support/e2e.js";
+import { normalize, runCli, tempDir, TOKEN } from "./support.js";
+
+describe.skipIf(!terraform)("the CLI on a stack of the sync layout", () => {
+  let kong: KongEmulator;
+  let work: ReturnType<typeof tempDir>;
+  let workdir: TerraformWorkdir;
+  let outdir: string;
+  const env = { KONG_ADMIN_TOKEN: TOKEN };
+  let ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    kong = await KongEmulator.start({ edition: "enterprise", version: "3.15", adminToken: TOKEN });
+    const routes = [kong.addRoute({ name: "a" }).id, kong.addRoute({ name: "b" }).id];
+    work = tempDir("cli-sync");
+    outdir = path.join(work.dir, "cdktf.out");
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "edge");
+    new LocalBackend(stack, { path: path.join(work.dir, "terraform.tfstate") });
+    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, layout: "sync" });
+    ids = {
+      limits: new PluginRateLimiting(stack, "limits", { route: { id: routes[0]! }, config: { minute: 5 } }).pluginId,
+      cors: new PluginCors(stack, "cors", { route: { id: routes[1]! }, config: { origins: ["https://app.example.com"] } }).pluginId,
+    };
+    app.synth();
+    workdir = TerraformWorkdir.create({ env });
+    workdir.load(path.join(outdir, "stacks", "edge"));
+    expect((await workdir.init()).exitCode).toBe(0);
+    const applied = await workdir.apply();
+    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    workdir?.dispose();
+    work?.dispose();
+    await kong?.stop();
+  });
+
+  it("validates the plugins of the desired set", async () => {
+    const result = await runCli(["validate", "--out", outdir], { env });
+    expect(normalize(result.stdout)).toBe("ok: 2 plugins of 1 stack in <work>/cdktf.out are valid for Kong Enterprise 3.15\n");
+    expect(result.code).toBe(0);
+  });
+
+  it("finds nothing to change after the apply, and names the sync resource's replacement as the repair of a plugin deleted by hand", async () => {
+    const clean = await runCli(["diff", "--out", outdir], { env });
+    expect(normalize(clean.stdout, { [ids.limits!]: "<limits>", [ids.cors!]: "<cors>" })).toContain("Summary: 0 to create, 0 to update, 2 unchanged");
+    expect(clean.code).toBe(0);
+
+    const deleted = await fetch(`${kong.url}/plugins/${ids.cors}`, { method: "DELETE", headers: { "kong-admin-token": TOKEN } });
+    expect(deleted.status).toBe(204);
+    const drift = await runCli(["diff", "--out", outdir], { env });
+    expect(drift.stdout).toMatch(/! missing in Kong edge\/cors: cors plugin [0-9a-f-]{36} \(default workspace\)/);
+    expect(drift.stdout).toMatch(/repair: terraform apply -replace=terraform_data\.kong_sync_[0-9A-F]{8}/);
+    expect(drift.code).toBe(2);
+  });
+});

@@ -12,9 +12,40 @@ const sessionSynth = (results) => results.synth.filter((r) => (r.stack ?? "sessi
 const mixedSynth = (results) => results.synth.filter((r) => r.stack === "mixed");
 
 /** Targets of the mixed-kinds synth and of a non-session plugin's action, against their floors. */
-export const TARGETS = { mixedSynth: 1.5, factsAction: 2.5 };
+export const TARGETS = { mixedSynth: 1.5, factsAction: 2.5, syncStep: 0.25, syncPlan: 1.2, syncPerPlugin: 5 };
+
+const SYNC_HEADER = ["N plugins", "step", "N terraform_data, `true` provisioners ms", "sync layout ms", "sync / floor", "target", "met"];
+
+function syncTable(results) {
+  return (results.sync ?? []).flatMap((r) =>
+    r.steps.map((s) => {
+      const target = s.step === "noop plan" ? TARGETS.syncPlan : TARGETS.syncStep;
+      return [String(r.n), s.step, ms(s.floorMs), ms(s.syncMs), ratio(s.syncMs, s.floorMs), `<= ${target}x`, s.syncMs <= target * s.floorMs ? "met" : "not met"];
+    }),
+  );
+}
+
+const SYNC_PROCESS_HEADER = ["N plugins", "run", "wall ms (process start included)", "per plugin ms", "peak RSS MiB"];
+
+function syncProcessTable(results) {
+  return (results.sync ?? []).flatMap((r) => [
+    [String(r.n), `create ${r.n}`, ms(r.process.create.ms), fmt(r.process.create.ms / r.n, 2), fmt(r.process.create.maxRssMiB, 0)],
+    [String(r.n), "nothing to change", ms(r.process.unchanged.ms), "-", fmt(r.process.unchanged.maxRssMiB, 0)],
+    [String(r.n), `change all ${r.n}`, ms(r.process.changeAll.ms), fmt(r.process.changeAll.ms / r.n, 2), fmt(r.process.changeAll.maxRssMiB, 0)],
+  ]);
+}
 
 const MIXED_HEADER = ["N plugins (resources)", "cdktf floor ms", "after ms", "after / floor", `target <= ${TARGETS.mixedSynth}x`, "construct ms floor / after", "app.synth() ms floor / after", "after ms per plugin", "peak RSS floor / after MiB"];
+
+/** What the sync section meets and misses, from the measurements. */
+function syncVerdictText(results) {
+  const rows = (results.sync ?? []).flatMap((r) => r.steps.map((s) => ({ n: r.n, ...s, target: s.step === "noop plan" ? TARGETS.syncPlan : TARGETS.syncStep })));
+  const missed = rows.filter((r) => r.syncMs > r.target * r.floorMs);
+  const big = (results.sync ?? []).find((r) => r.n === 1000);
+  const perPlugin = big ? `The process: ${fmt(big.process.changeAll.ms / big.n, 2)} ms per changed plugin at N = 1,000 (target ${TARGETS.syncPerPlugin} ms), peak RSS ${fmt(Math.max(big.process.create.maxRssMiB, big.process.changeAll.maxRssMiB), 0)} MiB.` : "";
+  if (missed.length === 0) return `Every step within its target. ${perPlugin}`;
+  return `Not met: ${missed.map((r) => `${r.step} at N = ${r.n} (${ratio(r.syncMs, r.floorMs)})`).join(", ")}. These steps cost the sync layout what Terraform and one process cost whatever the number of plugins: Terraform's own plan and apply of three resources (the no-op plan row shows its share) and the sync process's start and listing (the "nothing to change" row), while the floor's change of one resource, or its create of 300, takes little more than Terraform's own work. ${perPlugin}`;
+}
 
 /** The "not reached" line of synth, from the measurements: none when both stacks of 1,000 plugins are within the target. */
 function synthVerdict(session, mixed) {
@@ -181,6 +212,10 @@ export function printTables(results) {
   printTable("3. terraform (ms)", ["N", "stack", "apply", "per plugin", "no-op re-apply", "destroy", "per plugin"], t.rows);
   printTable("3. target: per plugin <= 1.5 x one action / effective parallelism", TARGET_HEADER, t.targets);
   printTable("4. emulator latency during terraform (ms)", ["N", "build", "phase", "requests", "p50", "p99", "max"], t.emulator);
+  if (results.sync) {
+    printTable("5. the sync layout against N terraform_data with `true` provisioners", SYNC_HEADER, syncTable(results));
+    printTable("5b. the sync process alone", SYNC_PROCESS_HEADER, syncProcessTable(results));
+  }
 }
 
 /** What section 3's numbers say about its target, in a sentence or three. */
@@ -367,6 +402,22 @@ export function writeReport(results, file) {
     "",
     table(["N", "build", "phase", "requests", "p50 ms", "p99 ms", "max ms"], t.emulator),
     "",
+    ...(results.sync
+      ? [
+          "## 5. Gateway-scale apply: the sync layout",
+          "",
+          `N typed plugins of 20 kinds (\`bench/kinds.cjs\`, each on a route of its own, Kong Enterprise 3.15) with \`layout: "sync"\` (one owner and one sync resource, one process per apply), against the floor of any design with a Terraform resource per plugin: N \`terraform_data\` resources, one per plugin, whose create-time provisioners run \`true\` (section 3 measures the per-resource layout itself: a process per plugin and action). Each step in a fresh working directory, in order: create, a no-op \`terraform plan\`, change one plugin (a tag; for the floor: one resource's triggers), change all, destroy. The sync writes to an emulator (\`bench/sync.mjs\`, its own, Kong Enterprise 3.15); the floor writes nothing anywhere. Change one wrote ${(results.sync ?? []).map((r) => `${r.changeOneWrites} request${r.changeOneWrites === 1 ? "" : "s"} other than GET at N = ${r.n}`).join(", ")}.`,
+          "",
+          table(SYNC_HEADER, syncTable(results)),
+          "",
+          "The sync process alone, started as Terraform starts it (the same program, desired set and environment, in the stack's directory) under `/usr/bin/time` for its peak memory: every plugin created, then nothing to change, then every plugin changed. Target: at most 5 ms per changed plugin at N = 1,000.",
+          "",
+          table(SYNC_PROCESS_HEADER, syncProcessTable(results)),
+          "",
+          syncVerdictText(results),
+          "",
+        ]
+      : []),
     "## What changed",
     "",
     "- **Shared `terraform version` check** (`src/internal/backend.ts`): cdktf's `terraform_data` runs `terraform version` per resource at synth; the library's resources now share one run per app, with the same messages. Synth of 1000 plugins with validations on: minutes before, seconds after.",

@@ -21,6 +21,7 @@ import { benchAction } from "./action.mjs";
 import { ROOT, buildCurrent, buildRevision, scratchDir } from "./lib/build.mjs";
 import { cleanEnv, machine, median, routeId, timeProcess } from "./lib/util.mjs";
 import { printTables, writeReport } from "./report.mjs";
+import { benchSync } from "./sync.mjs";
 import { benchSynth } from "./synth.mjs";
 import { benchTerraform } from "./terraform.mjs";
 
@@ -62,6 +63,7 @@ const plan = quick
       actionRuns: 10,
       concurrentRuns: 2,
       terraform: [{ n: 10, runs: 1 }],
+      sync: [{ n: 100, runs: 1 }],
     }
   : {
       synth: [
@@ -79,6 +81,10 @@ const plan = quick
       terraform: [
         { n: 10, runs: 3 },
         { n: 100, runs: 2 },
+      ],
+      sync: [
+        { n: 300, runs: 1 },
+        { n: 1000, runs: 1 },
       ],
     };
 
@@ -145,12 +151,12 @@ try {
   };
   const env = cleanEnv();
 
-  log("1/3 synth");
+  log("1/4 synth");
   const synth = await benchSynth({ libs: builds, cases: plan.synth, scratch, env, log });
   log("  tables of facts read by a synth of 3 plugin kinds");
   const schemaReads = await schemaReadsOf(after.dist, 3, env);
 
-  log("2/3 one apply-time action");
+  log("2/4 one apply-time action");
   const action = await benchAction({ builds, kong, resetKong, runs: plan.actionRuns, concurrentRuns: plan.concurrentRuns, scratch, env, log });
   if (extraCaCerts) {
     const withCa = [];
@@ -158,10 +164,13 @@ try {
     action.extraCaCerts = { path: extraCaCerts, floorMs: median(withCa) };
   }
 
-  log("3/3 terraform apply, re-apply, destroy");
+  log("3/4 terraform apply, re-apply, destroy");
   // the code caches warmed by section 2, as on a runner after its first apply
   const terraform = await benchTerraform({ builds, sizes: plan.terraform, kong, resetKong, scratch, env: { TMPDIR: action.warmTmp }, log });
   delete action.warmTmp;
+
+  log("4/4 the sync layout against a resource per plugin");
+  const sync = await benchSync({ dist: after.dist, sizes: plan.sync, scratch, env, log });
 
   const results = {
     date: new Date().toISOString(),
@@ -177,6 +186,7 @@ try {
     bundles,
     factsTables,
     terraform,
+    sync,
   };
   printTables(results);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -300,7 +300,8 @@ export class KongGatewayProvider extends Construct {
     const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id"), ...previousList });
     const referencedUrl = isUnresolved(this.serverUrl);
     const sync = customResource(this, "sync", this.backend, {
-      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), ...(referencedUrl ? { "(server url)": this.serverUrl } : {}) }) }),
+      // the server URL too: a new one is written to (the plugins' digests do not hold it)
+      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), "(server url)": referencedUrl ? this.serverUrl : escapeTemplate(this.serverUrl) }) }),
       provisioners: [
         {
           ...run,

@@ -128,13 +128,10 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
         );
         continue;
       }
-      const target = isRecord(request.target) ? request.target : undefined;
       plugins.push({
         stack: stack.name,
         name: request.payload.name,
-        ...(target && typeof target.version === "string" && (target.edition === "oss" || target.edition === "enterprise")
-          ? { target: { edition: target.edition, version: target.version } }
-          : {}),
+        ...targetOf(request.target),
         custom: request.custom === true,
         stackDir: stack.dir,
         address,
@@ -176,7 +173,6 @@ function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
       warnings.push(`stack ${stack.name}: ${address}: the desired set ${file} is not of version ${SYNC_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`);
       continue;
     }
-    const target = isRecord(desired.target) ? desired.target : undefined;
     const triggers = isRecord(resource.triggers_replace) ? resource.triggers_replace : {};
     for (const entry of desired.plugins) {
       if (!isRecord(entry) || !isRecord(entry.payload) || typeof entry.payload.name !== "string") continue;
@@ -184,9 +180,7 @@ function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
       plugins.push({
         stack: stack.name,
         name: entry.payload.name,
-        ...(target && typeof target.version === "string" && (target.edition === "oss" || target.edition === "enterprise")
-          ? { target: { edition: target.edition, version: target.version } }
-          : {}),
+        ...targetOf(desired.target),
         custom: entry.custom === true,
         stackDir: stack.dir,
         address,
@@ -202,6 +196,12 @@ function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
     }
   }
   return plugins;
+}
+
+/** The `target` a request or desired set names, when it is an edition and a version. */
+function targetOf(value: unknown): { target?: KongTarget } {
+  if (!isRecord(value) || typeof value.version !== "string" || (value.edition !== "oss" && value.edition !== "enterprise")) return {};
+  return { target: { edition: value.edition, version: value.version } };
 }
 
 /** A literal secret as the construct writes it into the provisioner's environment (or into a local it names). */

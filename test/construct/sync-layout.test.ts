@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { KongGatewayProvider, PluginCors, PluginRateLimiting, PluginSession, type KongGatewayProviderProps } from "../../src/index.js";
+import { KongGatewayProvider, PluginAcl, PluginCors, PluginRateLimiting, PluginSession, type KongGatewayProviderProps } from "../../src/index.js";
 import { ENV, SYNC_VERSION } from "../../src/runtime/contract.js";
 import { resources, stackWithProvider, synthJson, thrown } from "../support/synth.js";
 
@@ -38,7 +38,8 @@ describe("the sync layout", () => {
     });
     expect(Object.keys(resources(json)).map((id) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["kong_owner", "kong_reaper", "kong_sync"]);
     const sync = syncOf(json);
-    expect(Object.keys(sync.triggers_replace).sort()).toEqual(["payments/cors", "payments/limits", "payments/session"]);
+    expect(Object.keys(sync.triggers_replace).sort()).toEqual(["(server url)", "payments/cors", "payments/limits", "payments/session"]);
+    expect(sync.triggers_replace["(server url)"]).toBe("http://kong.internal:8001");
     expect(sync.provisioner[0]["local-exec"].command).toMatch(/kong-session\.cjs sync$/);
     expect(sync.provisioner[0]["local-exec"].environment[ENV.sync]).toMatch(/^assets\/kong-sync-[0-9a-f]+\/desired\.json$/);
     expect(sync.provisioner[0]["local-exec"].environment[ENV.owner]).toMatch(/^\$\{terraform_data\.kong_owner_[0-9A-F]{8}\.id\}$/);
@@ -111,6 +112,15 @@ describe("the sync layout", () => {
     const sync = syncOf(json);
     expect(sync.triggers_replace["payments/limits"]).toMatch(/^[0-9a-f]{16} \$\{var\.limits_id\}$/);
     expect(Object.values(sync.provisioner[0]["local-exec"].environment)).toContain("${var.limits_id}");
+  });
+
+  it("refuses references that would not fit the sync provisioner's environment", () => {
+    const { stack } = stackWithProvider({ layout: "sync" });
+    const group = new TerraformVariable(stack, "group", { type: "string" }).stringValue;
+    const error = thrown(() => new PluginAcl(stack, "acl", { route: { id: ROUTE }, config: { allow: Array.from({ length: 25_000 }, () => group) } }));
+    expect(error.message).toBe(
+      `invalid acl plugin at "payments/acl", 1 problem:\n  - (plugin): the references and secrets of the provider's plugins must fit the environment of its sync provisioner (1536 KiB; Linux limits a process's environment to 2 MiB): split the plugins over several KongGatewayProviders or stacks, got "1 plugins"`,
+    );
   });
 
   it("points the plugins' resources at the provider's", () => {

@@ -195,8 +195,8 @@ for (const layout of LAYOUTS) describe.skipIf(!terraform)(`terraform ${terraform
     async () => {
       load("first");
       const plan = JSON.parse(await planJson("first apply")) as { resource_changes: Array<{ change: { actions: string[] } }> };
-      // two resources per plugin (identity, config) and the reaper; with the sync layout, the owner and the sync resource
-      expect(plan.resource_changes.filter((c) => c.change.actions.includes("create"))).toHaveLength(layout === "sync" ? 2 : 21);
+      // two resources per plugin (identity, config) and the reaper; with the sync layout, the owner, the sync resource and the (empty) reaper
+      expect(plan.resource_changes.filter((c) => c.change.actions.includes("create"))).toHaveLength(layout === "sync" ? 3 : 21);
       await tf("first apply", () => stack.apply());
       await tf("plan after the first apply", () => stack.plan());
 

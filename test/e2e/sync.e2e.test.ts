@@ -66,6 +66,32 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: the
     },
     STEP_TIMEOUT,
   );
+
+  it(
+    "a new server URL writes every plugin there, and deletes nothing from the old Kong",
+    async () => {
+      const other = await KongEmulator.start({ edition: "enterprise", version: "3.15", adminToken: TOKEN });
+      try {
+        for (const id of routes) other.addRoute({ id });
+        const before = kong.plugins();
+        stack.load(
+          (s, provider) => {
+            for (let i = 0; i < 3; i++) new PluginRateLimiting(s, `limits-${i}`, { provider, route: { id: routes[i]! }, config: { minute: 10 + i } });
+          },
+          { serverUrl: other.url, layout: "sync", deadlineMs: 1500, requestTimeoutMs: 500 },
+        );
+        kong.clearRequests();
+        const applied = expectExit(await stack.apply(), 0, "apply to the new URL");
+        expect(applied.stdout).toMatch(/~ "\(server url\)" += "http:\/\/127\.0\.0\.1:\d+" -> "http:\/\/127\.0\.0\.1:\d+"/);
+        expect(other.plugins().map((p) => p.id).sort()).toEqual([...ids].sort());
+        expect(kong.plugins()).toEqual(before);
+        expect(kong.requests).toEqual([]);
+      } finally {
+        await other.stop();
+      }
+    },
+    STEP_TIMEOUT,
+  );
 });
 
 describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: from the per-resource layout to the sync layout`, () => {

@@ -185,6 +185,47 @@ describe("sync", () => {
   });
 });
 
+describe("sync refuses a desired set it cannot read, naming the file and the problem", () => {
+  const write = (content: unknown) => {
+    const file = path.join(dir, `broken-${files++}.json`);
+    writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+  };
+  const base = { version: SYNC_VERSION, serverUrl: "http://kong.test:8001", plugins: [], facts: {} };
+  const cases: ReadonlyArray<[string, unknown, string]> = [
+    ["not JSON", "{", "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: not valid JSON"],
+    [
+      "another version",
+      { ...base, version: 99 },
+      "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: version 99, but this program reads version 1: synthesize the stack again with the installed cdktf-kong-gateway",
+    ],
+    ["no list of plugins", { ...base, plugins: {} }, "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins must be a list"],
+    [
+      "a plugin twice",
+      { ...base, plugins: [limits(0), limits(0)], facts: { "rate-limiting": loadPluginFacts("rate-limiting") } },
+      `kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[1]: plugin ${idOf(0)} is declared twice`,
+    ],
+    ["no table of facts", { ...base, plugins: [limits(0)] }, "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: no table of facts of the rate-limiting plugin in the desired set"],
+    ["a bad id", { ...base, plugins: [{ ...limits(0), id: "nope" }] }, 'kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: the plugin id must be a UUID, got "nope"'],
+  ];
+  for (const [what, content, message] of cases) {
+    it(what, async () => {
+      const file = write(content);
+      const result = await runProgram(["sync"], { [ENV.sync]: file, [ENV.owner]: OWNER });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split(file).join("<file>")).toBe(message);
+      expect(requests()).toEqual([]);
+    });
+  }
+
+  it("a missing file", async () => {
+    const result = await runProgram(["sync"], { [ENV.sync]: "assets/kong-sync-0/desired.json", [ENV.owner]: OWNER });
+    expect(result.stderr.trim()).toBe(
+      "kong: error KONG_INVALID_REQUEST: cannot read the desired set assets/kong-sync-0/desired.json (ENOENT): run terraform in the directory cdktf synthesized the stack into",
+    );
+  });
+});
+
 describe("sync after the per-resource layout", () => {
   const LEGACY = "2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091";
   const previous = (entries: Array<[number, string]>) =>

@@ -13,19 +13,18 @@
  * that the first apply neither prints nor drops it.
  */
 import type { KongPlugin } from "../runtime/client.js";
-import { userTags } from "../runtime/ownership.js";
 import { attributesAt } from "../schema/engine/facts-schema.js";
 import type { ResolvedTarget } from "../schema/engine/target.js";
 import { convertPluginProps, kongPathToProps, validatePluginBody } from "../schema/engine/validate-plugin.js";
 import type { FieldFacts, PluginFacts } from "../schema/facts.js";
-import { RECORD_FIELDS, formatPath } from "../schema/fields.js";
+import { formatPath } from "../schema/fields.js";
 import { loadPluginFacts } from "../schema/generated/catalog.js";
 import { generatedFieldsOf } from "../schema/kong-generated.js";
 import { isSecretField, isSecretName } from "../schema/plugin-secrets.js";
 import { camelCase, constructName, propName } from "../schema/naming.js";
 import { sameJson } from "../schema/stored.js";
 import { formatIssue } from "../schema/validate.js";
-import { compactRecord, generateSession } from "./codegen.js";
+import { generateSession, tagsOrderingPartials } from "./codegen.js";
 import { isRecord, isUnset, isVaultReference } from "./plugin-values.js";
 import { Code, CommentedOut, isIdentifier, renderObject } from "./render.js";
 
@@ -220,16 +219,7 @@ function entityProps(plugin: KongPlugin, defaultProtocols: unknown): Record<stri
   const props: Record<string, unknown> = {};
   if (plugin.enabled === false) props.enabled = false;
   if (Array.isArray(plugin.protocols) && !sameJson(plugin.protocols, defaultProtocols)) props.protocols = plugin.protocols;
-  const tags = userTags(plugin.tags);
-  if (Array.isArray(tags) && tags.length > 0) props.tags = tags;
-  const ordering = compactRecord(plugin.ordering, ["after", "before"], RECORD_FIELDS["ordering.after"]!.map((f) => f.kong));
-  if (ordering) props.ordering = ordering;
-  if (Array.isArray(plugin.partials)) {
-    const keys = RECORD_FIELDS.partials!.map((f) => f.kong);
-    props.partials = plugin.partials.map((item) =>
-      Object.fromEntries(keys.filter((k) => isRecord(item) && !isUnset(item[k])).map((k) => [k, (item as Record<string, unknown>)[k]])),
-    );
-  }
+  Object.assign(props, tagsOrderingPartials(plugin));
   if (typeof plugin.condition === "string" && plugin.condition !== "") props.condition = plugin.condition;
   return props;
 }

@@ -83,11 +83,24 @@ export function propsFromPlugin(
     if (isUnset(value) || isKongDefault(field, value)) continue;
     props[field.prop] = value;
   }
-  // every write sends the user's tags and the owner tag: no tags, `[]` and the owner tag alone all
-  // write the same, so only the user's own tags are printed
+  Object.assign(props, tagsOrderingPartials(plugin));
+
+  const knownTop = new Set([...HANDLED, ...PLUGIN_FIELDS.map((f) => f.kong)]);
+  for (const [name, value] of Object.entries(plugin)) {
+    if ((!knownTop.has(name) || name === "consumer" || name === "consumer_group") && !isUnset(value)) leftOut.push(name);
+  }
+  return { props, secret, leftOut };
+}
+
+/**
+ * The user's tags, `ordering` and `partials` of a live plugin as props, for every plugin kind. Every
+ * write sends the user's tags and the owner tag: no tags, `[]` and the owner tag alone all write the
+ * same, so only the user's own tags are printed.
+ */
+export function tagsOrderingPartials(plugin: KongPlugin): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
   const tags = userTags(plugin.tags);
   if (Array.isArray(tags) && tags.length > 0) props.tags = tags;
-
   const ordering = compactRecord(plugin.ordering, ["after", "before"], RECORD_FIELDS["ordering.after"]!.map((f) => f.kong));
   if (ordering) props.ordering = ordering;
   if (Array.isArray(plugin.partials)) {
@@ -96,12 +109,7 @@ export function propsFromPlugin(
       Object.fromEntries(keys.filter((k) => isRecord(item) && !isUnset(item[k])).map((k) => [k, (item as Record<string, unknown>)[k]])),
     );
   }
-
-  const knownTop = new Set([...HANDLED, ...PLUGIN_FIELDS.map((f) => f.kong)]);
-  for (const [name, value] of Object.entries(plugin)) {
-    if ((!knownTop.has(name) || name === "consumer" || name === "consumer_group") && !isUnset(value)) leftOut.push(name);
-  }
-  return { props, secret, leftOut };
+  return props;
 }
 
 /** The statement that declares the plugin, ready to paste into a stack's constructor. */

@@ -22,11 +22,11 @@ import { attributesAt, existsAt } from "../schema/engine/facts-schema.js";
 import { defaultOf, storesSameByFacts } from "../schema/engine/stored-facts.js";
 import { DEFAULT_TARGET, resolveTarget, targetProblem, type KongTarget, type ResolvedTarget } from "../schema/engine/target.js";
 import type { FieldFacts } from "../schema/facts.js";
-import { formatPath, RECORD_FIELDS } from "../schema/fields.js";
+import { formatPath } from "../schema/fields.js";
 import { loadPluginFacts } from "../schema/generated/catalog.js";
 import { isSecretField } from "../schema/plugin-secrets.js";
 import { sameJson } from "../schema/stored.js";
-import type { Comparison, FieldChange } from "./compare.js";
+import { partialsAsDesired, type Comparison, type FieldChange } from "./compare.js";
 import { isRecord } from "./plugin-values.js";
 
 type Path = Array<string | number>;
@@ -161,17 +161,3 @@ function resolvePlaceholders(value: unknown, live: unknown, path: Path, found: s
   return value;
 }
 
-/**
- * The desired partials; an item that names only some of `id`, `name`, `path` takes the others from
- * the live item at the same place (Kong fills them in from the partial).
- */
-function partialsAsDesired(want: unknown, have: unknown): unknown {
-  if (!Array.isArray(want)) return want;
-  const live = Array.isArray(have) ? have : [];
-  return want.map((item, i) => {
-    if (!isRecord(item) || !isRecord(live[i])) return item;
-    const filled: Record<string, unknown> = {};
-    for (const key of RECORD_FIELDS.partials!.map((f) => f.kong)) filled[key] = item[key] !== undefined ? item[key] : live[i]![key];
-    return filled;
-  });
-}

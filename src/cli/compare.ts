@@ -131,7 +131,7 @@ function comparePhases(
  * The desired partials; an item that names only some of `id`, `name`, `path` takes the others from
  * the live item at the same place (Kong fills them in from the partial).
  */
-function partialsAsDesired(want: unknown, have: unknown): unknown {
+export function partialsAsDesired(want: unknown, have: unknown): unknown {
   if (!Array.isArray(want)) return want;
   const live = Array.isArray(have) ? have : [];
   return want.map((item, i) => {

@@ -15,7 +15,7 @@ import { formatValidationIssues } from "../schema/validate.js";
 import { CliUsageError, EXIT, Output, describeJsonError, readProcessStdin, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
 import { isRecord } from "./plugin-values.js";
-import { readTarget, pluginNameOf, sessionUnavailable, validateByFacts } from "./validate-facts.js";
+import { moreConfigThanTop, readTarget, pluginNameOf, sessionUnavailable, validateByFacts } from "./validate-facts.js";
 import { validateStacks } from "./validate-stacks.js";
 import { DEFAULT_TARGET } from "../schema/engine/target.js";
 
@@ -150,15 +150,7 @@ export function detectNaming(value: Record<string, unknown>): Naming {
 
 /** True when the object is the config itself: more of its keys are config fields than plugin fields. */
 function isConfigOnly(value: Record<string, unknown>, naming: Naming): boolean {
-  const config = naming === "kong" ? CONFIG_KONG : CONFIG_PROPS;
-  const top = naming === "kong" ? TOP_KONG : TOP_PROPS;
-  let configKeys = 0;
-  let topKeys = 0;
-  for (const key of Object.keys(value)) {
-    if (top.has(key)) topKeys++;
-    else if (config.has(key)) configKeys++;
-  }
-  return configKeys > topKeys;
+  return naming === "kong" ? moreConfigThanTop(value, CONFIG_KONG, TOP_KONG) : moreConfigThanTop(value, CONFIG_PROPS, TOP_PROPS);
 }
 
 function validateKong(value: Record<string, unknown>, configOnly: boolean): { issues: ValidationIssue[]; uses: readonly ShorthandUse[] } {

@@ -105,8 +105,11 @@ function validateProps(facts: PluginFacts, value: Record<string, unknown>, confi
 /** True when the object is the config itself: more of its keys are config fields than plugin fields. */
 function isConfigOnly(facts: PluginFacts, value: Record<string, unknown>, naming: Naming): boolean {
   const fields = Object.keys(facts.config.f ?? {});
-  const config = new Set(naming === "kong" ? fields : fields.map(propName));
-  const top = naming === "kong" ? new Set(TOP_KONG) : TOP_PROPS;
+  return moreConfigThanTop(value, new Set(naming === "kong" ? fields : fields.map(propName)), naming === "kong" ? new Set(TOP_KONG) : TOP_PROPS);
+}
+
+/** Whether more of an object's keys are config fields than plugin (top-level) fields. */
+export function moreConfigThanTop(value: Record<string, unknown>, config: ReadonlySet<string>, top: ReadonlySet<string>): boolean {
   let configKeys = 0;
   let topKeys = 0;
   for (const key of Object.keys(value)) {

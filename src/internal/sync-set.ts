@@ -57,11 +57,6 @@ export class SyncSet {
     this.file = `assets/kong-sync-${provider.node.addr}/desired.json`;
   }
 
-  /** How many plugins are recorded. */
-  get size(): number {
-    return this.plugins.length;
-  }
-
   /** Records a plugin; the problems when its references would not fit the environment (then nothing is recorded). */
   add(spec: SyncPluginSpec): ValidationIssue[] {
     const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths, (i) => `s${this.secrets + i}`);
@@ -116,8 +111,8 @@ export class SyncSet {
     if (isUnresolved(spec.workspace ?? "")) this.referencedWorkspaces.push(spec.workspace!);
     else this.workspaces.add(spec.workspace ?? "");
 
-    // the trigger: a digest of the entry (its secrets as placeholders), the references (Terraform resolves them: a new value is a
-    // change) and, for secrets, a digest that is itself sensitive
+    // the trigger: a digest of the entry (its secrets as placeholders), the references (Terraform
+    // resolves them: a new value is a change) and, for secrets, a digest that is itself sensitive
     const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
     const parts = [digest, ...Object.values(refs)];
     if (secrets.length > 0) parts.push(secretDigest(spec.pluginId, secrets.map((s) => s.value)));
@@ -127,7 +122,7 @@ export class SyncSet {
 
   /** The sync resource's triggers: one key per plugin, its construct path. */
   triggers(): Record<string, string> {
-    return Object.fromEntries([...this.triggersByPath.entries()].map(([key, value]) => [key, value]));
+    return Object.fromEntries(this.triggersByPath);
   }
 
   /** The references and secrets of every plugin, one environment variable each. */

@@ -25,7 +25,7 @@ import {
   type KongGatewayProvider,
 } from "../../src/index.js";
 import { KongEmulator, type KongPluginEntity, type TerraformResult } from "../../src/testing/index.js";
-import { E2eStack, expectExit, terraform } from "../support/e2e.js";
+import { E2eStack, expectExit, secretForms, terraform } from "../support/e2e.js";
 
 const TOKEN = "e2e-plugins-admin-token-3c8d1e";
 const SESSION_SECRET = "Sess10nSecretOfThePluginsE2e-4b7d9f1a3c5e";
@@ -34,24 +34,10 @@ const SECRETS = { "session secret": SESSION_SECRET, "openid-connect client_secre
 const OWNER_TAG = "cdktf-kong-gateway:owner=";
 const STEP_TIMEOUT = 180_000;
 
-/**
- * The forms a secret could be written in: as is, JSON-escaped, hex, and base64/base64url at any
- * alignment inside a longer encoded text (the program's environment carries secrets base64-encoded).
- */
-function forms(secret: string): string[] {
-  const bytes = Buffer.from(secret, "utf8");
-  const encoded: string[] = [];
-  for (let pad = 0; pad < 3; pad++) {
-    const text = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
-    const core = text.slice(pad === 0 ? 0 : Math.ceil((pad * 4) / 3), -4);
-    encoded.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), bytes.toString("hex"), ...encoded])];
-}
 
 function expectNoSecret(where: string, text: string): void {
   for (const [name, secret] of Object.entries(SECRETS)) {
-    for (const form of forms(secret)) expect(text.includes(form), `${where} contains the ${name} as ${JSON.stringify(form)}`).toBe(false);
+    for (const form of secretForms(secret)) expect(text.includes(form), `${where} contains the ${name} as ${JSON.stringify(form)}`).toBe(false);
   }
 }
 
@@ -301,7 +287,7 @@ for (const layout of LAYOUTS) describe.skipIf(!terraform)(`terraform ${terraform
     "no secret in terraform's output (but the plan as JSON, below) or in the state files",
     async () => {
       // the check finds a secret where one is: Kong holds both
-      expect(forms(SESSION_SECRET).some((form) => JSON.stringify(kong.plugin(ids.session)).includes(form))).toBe(true);
+      expect(secretForms(SESSION_SECRET).some((form) => JSON.stringify(kong.plugin(ids.session)).includes(form))).toBe(true);
       for (const [where, text] of await stateTexts()) {
         // the state knows the plugin: its id (its identity resource's), or its key in the sync resource's triggers
         expect(text).toContain(layout === "sync" ? '"e2e/oidc"' : ids.oidc);

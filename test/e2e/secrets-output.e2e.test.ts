@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginSession } from "../../src/index.js";
 import { KongEmulator } from "../../src/testing/index.js";
 import type { TerraformResult } from "../../src/testing/index.js";
-import { E2eStack, expectExit, terraform } from "../support/e2e.js";
+import { E2eStack, expectExit, secretForms, terraform } from "../support/e2e.js";
 
 const TOKEN = "e2e-secrets-output-token-5d9e2b";
 /** 40 characters each; quotes, a backslash, non-ASCII and template starts make every escaped form differ */
@@ -30,31 +30,10 @@ const VARIABLE = 'V4r"Secret\\ö9e2a-8b1d+6c0e/4d7a%b3e5%{y}';
 const NODE_SECRET = "N0deSecretOfTheEmulatedKongNode0123456789ab";
 const SECRETS = { literal: LITERAL, variable: VARIABLE };
 
-/**
- * Every form a secret could be printed in: as is, JSON- or HCL-escaped (Terraform writes `${` as
- * `$${` in quoted strings), with non-ASCII as \uXXXX, URL-encoded, hex, base64 and base64url at any
- * alignment (inside a longer encoded text), and each third of it (a truncated or wrapped line).
- */
-function forms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const asciiJson = json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  const hcl = json.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
-  const bytes = Buffer.from(secret, "utf8");
-  const encoded: string[] = [];
-  for (let pad = 0; pad < 3; pad++) {
-    const text = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
-    // drop the characters that depend on the bytes before and after the secret
-    const core = text.slice(pad === 0 ? 0 : Math.ceil((pad * 4) / 3), -4);
-    encoded.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  const third = Math.ceil(secret.length / 3);
-  const thirds = [secret.slice(0, third), secret.slice(third, 2 * third), secret.slice(2 * third)];
-  return [...new Set([secret, json, asciiJson, hcl, encodeURIComponent(secret), bytes.toString("hex"), ...encoded, ...thirds])];
-}
 
 function expectNoSecret(where: string, text: string): void {
   for (const [name, secret] of Object.entries(SECRETS)) {
-    for (const form of forms(secret)) expect(text.includes(form), `${where} contains the ${name} secret as ${JSON.stringify(form)}`).toBe(false);
+    for (const form of secretForms(secret)) expect(text.includes(form), `${where} contains the ${name} secret as ${JSON.stringify(form)}`).toBe(false);
   }
 }
 
@@ -116,8 +95,8 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with
     // the check finds a secret where one is: the literal's base64 is in the configuration, by design
     const configuration = readFileSync(path.join(stack.workdir.dir, "cdk.tf.json"), "utf8");
     expect(configuration).toContain(`\${sensitive(\\"${Buffer.from(LITERAL, "utf8").toString("base64")}\\")}`);
-    expect(forms(LITERAL).filter((form) => configuration.includes(form)).length).toBeGreaterThan(0);
-    expect(forms(VARIABLE).filter((form) => configuration.includes(form))).toEqual([]);
+    expect(secretForms(LITERAL).filter((form) => configuration.includes(form)).length).toBeGreaterThan(0);
+    expect(secretForms(VARIABLE).filter((form) => configuration.includes(form))).toEqual([]);
     await stack.init();
     expectExit(await traced("plan", (env) => stack.plan(env)), 2, "first plan");
     const applied = expectExit(await traced("apply", (env) => stack.apply(env)), 0, "apply");

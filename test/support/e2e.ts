@@ -150,3 +150,25 @@ export function expectExit(result: TerraformResult, exitCode: number, what: stri
   }
   return result;
 }
+
+/**
+ * Every form a secret could be printed in: as is, JSON- or HCL-escaped (Terraform writes `${` as
+ * `$${` in quoted strings), with non-ASCII as \uXXXX, URL-encoded, hex, base64 and base64url at any
+ * alignment (inside a longer encoded text), and each third of it (a truncated or wrapped line).
+ */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const asciiJson = json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const hcl = json.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  const bytes = Buffer.from(secret, "utf8");
+  const encoded: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const text = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+    // drop the characters that depend on the bytes before and after the secret
+    const core = text.slice(pad === 0 ? 0 : Math.ceil((pad * 4) / 3), -4);
+    encoded.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  const third = Math.ceil(secret.length / 3);
+  const thirds = [secret.slice(0, third), secret.slice(third, 2 * third), secret.slice(2 * third)];
+  return [...new Set([secret, json, asciiJson, hcl, encodeURIComponent(secret), bytes.toString("hex"), ...encoded, ...thirds])];
+}

@@ -274,10 +274,13 @@ export class KongGatewayProvider extends Construct {
    */
   private syncResources(stack: TerraformStack): { set: SyncSet; owner: DataResource; sync: DataResource } {
     const set = new SyncSet(this);
+    const referencedUrl = isUnresolved(this.serverUrl);
+    // a literal as Terraform's JSON syntax takes it (`${` escaped), a reference as it is
+    const url = referencedUrl ? this.serverUrl : escapeTemplate(this.serverUrl);
     const owner = customResource(this, "owner", this.backend, {
       triggers: {},
       ignoreTriggerChanges: true,
-      input: { server_url: this.serverUrl, workspaces: Lazy.stringValue({ produce: () => set.workspaceList() }) },
+      input: { server_url: url, workspaces: Lazy.stringValue({ produce: () => set.workspaceList() }) },
       provisioners: [
         this.provisioner("teardown", "destroy", {
           [ENV.serverUrl]: "${self.input.server_url}",
@@ -298,10 +301,9 @@ export class KongGatewayProvider extends Construct {
       });
     }
     const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id"), ...previousList });
-    const referencedUrl = isUnresolved(this.serverUrl);
     const sync = customResource(this, "sync", this.backend, {
       // the server URL too: a new one is written to (the plugins' digests do not hold it)
-      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), "(server url)": referencedUrl ? this.serverUrl : escapeTemplate(this.serverUrl) }) }),
+      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), "(server url)": url }) }),
       provisioners: [
         {
           ...run,

@@ -11,7 +11,9 @@
  * marked sensitive for both (`sensitive_attributes` names `triggers_replace.secret_sha256`), so plans
  * and `show` print `(sensitive value)` and not even the digest of a weak literal is shown. The literal's base64 is in the synthesized cdk.tf.json, by design
  * (`sensitive("…")` in that provisioner's environment), and so in any saved plan file, which carries
- * the configuration.
+ * the configuration. With the sync layout (the same tests, run again): the literal is in the desired set
+ * among the assets instead, in no form in cdk.tf.json; each plugin's key of the sync resource's
+ * triggers ends with the same salted digest, both keys marked sensitive.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,6 +33,9 @@ const NODE_SECRET = "N0deSecretOfTheEmulatedKongNode0123456789ab";
 const SECRETS = { literal: LITERAL, variable: VARIABLE };
 
 
+/** The logical id of the sync resource in a synthesized configuration. */
+const syncId = (configuration: string) => Object.keys(JSON.parse(configuration).resource.terraform_data).find((id) => id.startsWith("kong_sync_"))!;
+
 function expectNoSecret(where: string, text: string): void {
   for (const [name, secret] of Object.entries(SECRETS)) {
     for (const form of secretForms(secret)) expect(text.includes(form), `${where} contains the ${name} secret as ${JSON.stringify(form)}`).toBe(false);
@@ -39,7 +44,7 @@ function expectNoSecret(where: string, text: string): void {
 
 if (!terraform) process.stderr.write("\n*** SKIPPED: end-to-end secrets in terraform's output: terraform is not installed ***\n\n");
 
-describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with TF_LOG=trace: session secrets never printed`, () => {
+for (const layout of ["per-resource", "sync"] as const) describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with TF_LOG=trace: session secrets never printed, ${layout} layout`, () => {
   let kong: KongEmulator;
   let stack: E2eStack;
   let route: string;
@@ -49,7 +54,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "enterprise", adminToken: TOKEN, nodeSecret: NODE_SECRET });
     route = kong.addRoute({}).id;
-    stack = new E2eStack({ backend: "terraform_data", serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN, TF_VAR_session_secret: VARIABLE });
+    stack = new E2eStack({ backend: "terraform_data", layout, serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN, TF_VAR_session_secret: VARIABLE });
   });
 
   afterAll(async () => {
@@ -94,20 +99,34 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with
     load("1");
     // the check finds a secret where one is: the literal's base64 is in the configuration, by design
     const configuration = readFileSync(path.join(stack.workdir.dir, "cdk.tf.json"), "utf8");
-    expect(configuration).toContain(`\${sensitive(\\"${Buffer.from(LITERAL, "utf8").toString("base64")}\\")}`);
-    expect(secretForms(LITERAL).filter((form) => configuration.includes(form)).length).toBeGreaterThan(0);
+    if (layout === "sync") {
+      // with the sync layout, in the desired set among the assets, and not in cdk.tf.json at all
+      expect(secretForms(LITERAL).filter((form) => configuration.includes(form))).toEqual([]);
+      const desired = readFileSync(path.join(stack.workdir.dir, JSON.parse(configuration).resource.terraform_data[syncId(configuration)].provisioner[0]["local-exec"].environment.KONG_CDKTF_SYNC), "utf8");
+      expect(desired).toContain(JSON.stringify(LITERAL).slice(1, -1));
+      expect(secretForms(VARIABLE).filter((form) => desired.includes(form))).toEqual([]);
+    } else {
+      expect(configuration).toContain(`\${sensitive(\\"${Buffer.from(LITERAL, "utf8").toString("base64")}\\")}`);
+      expect(secretForms(LITERAL).filter((form) => configuration.includes(form)).length).toBeGreaterThan(0);
+    }
     expect(secretForms(VARIABLE).filter((form) => configuration.includes(form))).toEqual([]);
     await stack.init();
     expectExit(await traced("plan", (env) => stack.plan(env)), 2, "first plan");
     const applied = expectExit(await traced("apply", (env) => stack.apply(env)), 0, "apply");
     // Terraform hides the program's lines of a provisioner whose environment holds a sensitive value
-    expect(applied.stdout.match(/\(local-exec\): \(output suppressed due to sensitive value in config\)/g)?.length).toBeGreaterThanOrEqual(2);
+    // (with the sync layout one provisioner for both plugins, whose environment holds the variable's secret)
+    expect(applied.stdout.match(/\(local-exec\): \(output suppressed due to sensitive value in config\)/g)?.length).toBeGreaterThanOrEqual(layout === "sync" ? 1 : 2);
     expect(secretsInKong()).toEqual(SECRETS);
     expectExit(await traced("no-op plan", (env) => stack.plan(env)), 0, "plan after apply");
     const shown = expectExit(await traced("show", (env) => stack.run(["show", "-no-color"], env)), 0, "show");
     // the digest in the triggers: in clear for the literal, hidden for the sensitive variable
     expect(shown.stdout).not.toContain(digest(ids.literal, LITERAL));
-    expect(shown.stdout.match(/secret_sha256 = \(sensitive value\)/g)).toHaveLength(2);
+    if (layout === "sync") {
+      expect(shown.stdout).toMatch(/"e2e\/literal" += \(sensitive value\)/);
+      expect(shown.stdout).toMatch(/"e2e\/variable" += \(sensitive value\)/);
+    } else {
+      expect(shown.stdout.match(/secret_sha256 = \(sensitive value\)/g)).toHaveLength(2);
+    }
     expect(shown.stdout).not.toContain(digest(ids.variable, VARIABLE));
   });
 
@@ -140,6 +159,23 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"} with
     const pulled = await stack.statePull();
     expectNoSecret("terraform state pull", pulled);
     const state = JSON.parse(pulled) as StateFile;
+    if (layout === "sync") {
+      // the sync resource's trigger of each plugin ends with the salted digest, and both are marked sensitive
+      const sync = state.resources.find((r) => r.name.startsWith("kong_sync_"))!.instances[0]! as unknown as { attributes: { triggers_replace: { value: Record<string, string> } }; sensitive_attributes: unknown[] };
+      expect(sync.attributes.triggers_replace.value["e2e/literal"]).toMatch(new RegExp(`^[0-9a-f]{16} ${digest(ids.literal, LITERAL)}$`));
+      expect(sync.attributes.triggers_replace.value["e2e/variable"]).toMatch(new RegExp(`^[0-9a-f]{16} ${digest(ids.variable, VARIABLE)}$`));
+      expect(sync.sensitive_attributes).toEqual([
+        [
+          { type: "get_attr", value: "triggers_replace" },
+          { type: "get_attr", value: "e2e/literal" },
+        ],
+        [
+          { type: "get_attr", value: "triggers_replace" },
+          { type: "get_attr", value: "e2e/variable" },
+        ],
+      ]);
+      return;
+    }
     const config = (name: string) => state.resources.find((r) => r.name.startsWith(`${name}_config_`))!.instances[0]!;
     expect(config("literal").attributes.triggers_replace.value.secret_sha256).toBe(digest(ids.literal, LITERAL));
     expect(config("literal").sensitive_attributes).toEqual(config("variable").sensitive_attributes);

@@ -2,6 +2,7 @@
  * `validate --out` and `diff` read the plugins of the sync layout from its desired set, and `diff`
  * names the sync resource's replacement as the repair of a plugin changed behind Terraform's back.
  */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +50,28 @@ describe.skipIf(!terraform)("the CLI on a stack of the sync layout", () => {
     const result = await runCli(["validate", "--out", outdir], { env });
     expect(normalize(result.stdout)).toBe("ok: 2 plugins of 1 stack in <work>/cdktf.out are valid for Kong Enterprise 3.15\n");
     expect(result.code).toBe(0);
+  });
+
+  it("warns about a desired set it cannot read, and skips it", async () => {
+    const stackDir = path.join(outdir, "stacks", "edge");
+    const configuration = JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const syncId = Object.keys(configuration.resource.terraform_data).find((id: string) => id.startsWith("kong_sync_"))!;
+    const file = path.join(stackDir, configuration.resource.terraform_data[syncId].provisioner[0]["local-exec"].environment.KONG_CDKTF_SYNC);
+    const saved = readFileSync(file, "utf8");
+    try {
+      writeFileSync(file, JSON.stringify({ version: 99, plugins: [] }));
+      const old = await runCli(["validate", "--out", outdir], { env });
+      expect(normalize(old.stderr).replace(/kong-sync-[0-9a-f]+/, "kong-sync-ADDR")).toContain(
+        `warning: stack edge: terraform_data.${syncId}: the desired set assets/kong-sync-ADDR/desired.json is not of version 1: skipped (use the cdktf-kong-gateway that synthesized it)`,
+      );
+      rmSync(file);
+      const missing = await runCli(["validate", "--out", outdir], { env });
+      expect(normalize(missing.stderr).replace(/kong-sync-[0-9a-f]+/, "kong-sync-ADDR")).toContain(
+        `warning: stack edge: terraform_data.${syncId} reads the desired set assets/kong-sync-ADDR/desired.json, which is missing or not JSON: skipped (synthesize the stack again)`,
+      );
+    } finally {
+      writeFileSync(file, saved);
+    }
   });
 
   it("finds nothing to change after the apply, and names the sync resource's replacement as the repair of a plugin deleted by hand", async () => {

@@ -207,6 +207,14 @@ describe("sync refuses a desired set it cannot read, naming the file and the pro
     ],
     ["no table of facts", { ...base, plugins: [limits(0)] }, "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: no table of facts of the rate-limiting plugin in the desired set"],
     ["a bad id", { ...base, plugins: [{ ...limits(0), id: "nope" }] }, 'kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: the plugin id must be a UUID, got "nope"'],
+    ["not an object", [], "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: expected a JSON object"],
+    ["a plugin that is not an object", { ...base, plugins: [7] }, "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: expected a JSON object"],
+    ["a plugin without a path", { ...base, plugins: [{ ...limits(0), path: 3 }] }, "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: path must be a string"],
+    [
+      "a payload without a name",
+      { ...base, plugins: [{ ...limits(0), payload: { config: {} } }] },
+      "kong: error KONG_INVALID_REQUEST: invalid desired set <file>: plugins[0]: payload must be a plugin body with a name (lower-case letters, digits, - and _)",
+    ],
   ];
   for (const [what, content, message] of cases) {
     it(what, async () => {
@@ -251,6 +259,26 @@ describe("sync after the per-resource layout", () => {
 });
 
 describe("teardown", () => {
+  it("refuses a list of workspaces that is not one", async () => {
+    const result = await runProgram(["teardown"], { [ENV.serverUrl]: kong.url, [ENV.owner]: OWNER, [ENV.workspaces]: '{"a":1}' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("kong: error KONG_INVALID_REQUEST: invalid KONG_CDKTF_WORKSPACES: expected a JSON list");
+  });
+
+  it("says how many it could not delete", async () => {
+    await sync([limits(0), limits(1)]);
+    kong.clearRequests();
+    const running = runProgram(["teardown"], { [ENV.serverUrl]: kong.url, [ENV.owner]: OWNER, [ENV.workspaces]: '[""]', [ENV.connection]: JSON.stringify({ deadlineMs: 500 }) });
+    // the listing is answered; every delete after it fails
+    await kong.waitForRequests(1);
+    kong.faults.failNext(10_000, { status: 500 });
+    const result = await running;
+    kong.faults.clear();
+    expect(kong.plugins()).toHaveLength(2);
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout).at(-1)).toBe("kong: teardown: 0 of this stack's plugins deleted, 2 failed (N ms)");
+  });
+
   it("deletes every plugin that carries the stack's owner tag, in the workspaces given, and nothing else", async () => {
     await sync([limits(0), limits(1), limits(2, 12, { workspace: "team-a" })]);
     kong.seedPlugin({ id: idOf(40), name: "rate-limiting", route: { id: routeOf(40) }, config: { minute: 1 }, tags: [`cdktf-kong-gateway:owner=${OTHER_OWNER}`] });

@@ -158,6 +158,25 @@ describe("listPlugins", () => {
     expect((error as Error).message).toMatchInlineSnapshot(`"invalid answer to GET /plugins?offset=x (200): Kong returned the same page offset twice"`);
   });
 
+  test("lists the workspaces page by page, says when it may not, and fails on a broken page", async () => {
+    kong.intercept({ path: "/workspaces?size=1000", method: "GET" }).reply(200, { data: [{ name: "default" }, { name: "a" }], offset: "p2" }, JSON_HEADERS);
+    kong.intercept({ path: "/workspaces?size=1000&offset=p2", method: "GET" }).reply(200, { data: [{ name: "b" }], offset: null }, JSON_HEADERS);
+    kong.intercept({ path: "/workspaces?size=1000", method: "GET" }).reply(403, { message: "forbidden" }, JSON_HEADERS);
+    kong.intercept({ path: "/workspaces?size=1000", method: "GET" }).reply(200, { data: "none" }, JSON_HEADERS);
+    kong.intercept({ path: "/workspaces?size=1000", method: "GET" }).reply(200, { data: [], offset: "x" }, JSON_HEADERS);
+    kong.intercept({ path: "/workspaces?size=1000&offset=x", method: "GET" }).reply(200, { data: [], offset: "x" }, JSON_HEADERS);
+    const { client } = clientOn(agent);
+
+    expect(await client.workspaceNames()).toEqual(["default", "a", "b"]);
+    expect(await client.workspaceNames()).toBeUndefined();
+    expect(((await client.workspaceNames().catch((e: unknown) => e)) as Error).message).toMatchInlineSnapshot(
+      `"invalid answer to GET /workspaces?size=1000 (200): expected a page of workspaces (no data list)"`,
+    );
+    expect(((await client.workspaceNames().catch((e: unknown) => e)) as Error).message).toMatchInlineSnapshot(
+      `"invalid answer to GET /workspaces?size=1000&offset=x (200): Kong returned the same page offset twice"`,
+    );
+  });
+
   test("fails when the workspace does not exist", async () => {
     kong.intercept({ path: "/nope/plugins", method: "GET" }).reply(404, { message: "Not found" }, JSON_HEADERS);
     kong.intercept({ path: "/", method: "GET" }).reply(200, { version: "3.10.0.1", edition: "enterprise" }, JSON_HEADERS);

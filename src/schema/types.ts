@@ -26,35 +26,35 @@ export type PluginProtocol = "grpc" | "grpcs" | "http" | "https" | "tcp" | "tls"
 /** `config` of the session plugin (Kong: `config`). */
 export interface PluginSessionConfig {
   /**
-   * The session cookie absolute timeout, in seconds. Specifies how long the session can be used until it is no longer valid.
+   * How long a session lasts at most, in seconds, however active it is.
    *
    * 0 disables it. Kong: `absolute_timeout`.
    * @default 86400
    */
   readonly absoluteTimeout?: number;
   /**
-   * The session audience, which is the intended target application. For example `"my-application"`.
+   * The application the session is for, e.g. `"my-application"`.
    *
    * Kong: `audience`.
    * @default "default"
    */
   readonly audience?: string;
   /**
-   * Bind the session to data acquired from the HTTP request or connection.
+   * What of the client's request or connection the session is tied to.
    *
    * Items: `ip`, `scheme`, `user-agent`. Kong Enterprise 3.12+. Kong: `bind`.
    * @default - not bound
    */
   readonly bind?: OneOf<SessionBind>[];
   /**
-   * The domain with which the cookie is intended to be exchanged.
+   * The cookie's `Domain` attribute.
    *
    * Kong: `cookie_domain`.
    * @default - none: the cookie is sent to the host that set it
    */
   readonly cookieDomain?: string;
   /**
-   * Applies the `HttpOnly` tag so that the cookie is sent only to a server.
+   * Whether the cookie has the `HttpOnly` attribute (scripts in the page cannot read it).
    *
    * Kong: `cookie_http_only`.
    * @default true
@@ -68,56 +68,56 @@ export interface PluginSessionConfig {
    */
   readonly cookieName?: string;
   /**
-   * The resource in the host where the cookie is available.
+   * The cookie's `Path` attribute.
    *
    * Kong: `cookie_path`.
    * @default "/"
    */
   readonly cookiePath?: string;
   /**
-   * Determines whether and how a cookie may be sent with cross-site requests.
+   * The cookie's `SameSite` attribute: when browsers send it with requests from other sites.
    *
    * One of `Strict`, `Lax`, `None`, `Default`. Kong: `cookie_same_site`.
    * @default "Strict"
    */
   readonly cookieSameSite?: OneOf<CookieSameSite>;
   /**
-   * Applies the Secure directive so that the cookie may be sent to the server only with an encrypted request over the HTTPS protocol.
+   * Whether the cookie has the `Secure` attribute (browsers send it over HTTPS only).
    *
    * Kong: `cookie_secure`.
    * @default true
    */
   readonly cookieSecure?: boolean | Resolvable;
   /**
-   * Whether to hash or not the subject when store_metadata is enabled.
+   * Whether the subject is stored hashed in the session metadata (with `storeMetadata`).
    *
    * Kong 3.10+. Kong: `hash_subject`.
    * @default false
    */
   readonly hashSubject?: boolean | Resolvable;
   /**
-   * The session cookie idle time, in seconds.
+   * How long a session may stay idle, in seconds.
    *
    * 0 disables it. Kong: `idling_timeout`.
    * @default 900
    */
   readonly idlingTimeout?: number;
   /**
-   * A set of HTTP methods that the plugin will respond to.
+   * The HTTP methods of a logout request.
    *
    * Items: `GET`, `POST`, `DELETE`. Kong: `logout_methods`.
    * @default ["POST", "DELETE"]
    */
   readonly logoutMethods?: OneOf<LogoutMethod>[];
   /**
-   * The POST argument passed to logout requests. Do not change this property.
+   * The form field of a POST request that logs out.
    *
    * Kong: `logout_post_arg`.
    * @default "session_logout"
    */
   readonly logoutPostArg?: string;
   /**
-   * The query argument passed to logout requests.
+   * The query argument of a request that logs out.
    *
    * Kong: `logout_query_arg`.
    * @default "session_logout"
@@ -131,56 +131,56 @@ export interface PluginSessionConfig {
    */
   readonly readBodyForLogout?: boolean | Resolvable;
   /**
-   * Enables or disables persistent sessions.
+   * Whether sessions persist ("remember me").
    *
    * Kong: `remember`.
    * @default false
    */
   readonly remember?: boolean | Resolvable;
   /**
-   * The persistent session absolute timeout limit, in seconds.
+   * How long a persistent ("remember me") session lasts at most, in seconds.
    *
    * Kong: `remember_absolute_timeout`.
    * @default 2592000
    */
   readonly rememberAbsoluteTimeout?: number;
   /**
-   * Persistent session cookie name. Use with the `remember` configuration parameter.
+   * The name of the persistent session's cookie (with `remember`).
    *
    * Kong: `remember_cookie_name`.
    * @default "remember"
    */
   readonly rememberCookieName?: string;
   /**
-   * The persistent session rolling timeout window, in seconds.
+   * How long a persistent session lasts without being renewed, in seconds.
    *
    * Kong: `remember_rolling_timeout`.
    * @default 604800
    */
   readonly rememberRollingTimeout?: number;
   /**
-   * List of information to include, as headers, in the request to the upstream.
+   * What of the session to send to the upstream service as request headers.
    *
    * Items: `id`, `audience`, `subject`, `timeout`, `idling-timeout`, `rolling-timeout`, `absolute-timeout`. Kong: `request_headers`.
    * @default - none
    */
   readonly requestHeaders?: OneOf<SessionHeader>[];
   /**
-   * List of information to include, as headers, in the response to the downstream.
+   * What of the session to send to the client as response headers.
    *
    * Same items as `requestHeaders`. Kong: `response_headers`.
    * @default - none
    */
   readonly responseHeaders?: OneOf<SessionHeader>[];
   /**
-   * The session cookie rolling timeout, in seconds. Specifies how long the session can be used until it needs to be renewed.
+   * How long a session lasts without being renewed, in seconds.
    *
    * Kong: `rolling_timeout`.
    * @default 3600
    */
   readonly rollingTimeout?: number;
   /**
-   * The secret that is used in keyed HMAC generation.
+   * The key the session cookies are signed and encrypted with.
    *
    * Pass a sensitive `TerraformVariable` or a Kong vault reference (`{vault://env/session-secret}`);
    * a literal string ends up in the synthesized JSON and in Terraform state, so synth warns about it.
@@ -189,21 +189,21 @@ export interface PluginSessionConfig {
    */
   readonly secret?: string;
   /**
-   * The duration, in seconds, after which an old cookie is discarded, starting from the moment when the session becomes outdated and is replaced by a new one.
+   * How long, in seconds, a replaced cookie is still accepted after its session was renewed.
    *
    * Kong: `stale_ttl`.
    * @default 10
    */
   readonly staleTtl?: number;
   /**
-   * Determines where the session data is stored. `kong`: Stores encrypted session data into Kong's current database strategy; the cookie will not contain any session data. `cookie`: Stores encrypted session data within the cookie itself.
+   * Where the (encrypted) session data is kept: in the cookie itself (`cookie`), or in Kong's database with only an id in the cookie (`kong`).
    *
    * One of `cookie`, `kong`. Kong: `storage`.
    * @default "cookie"
    */
   readonly storage?: OneOf<SessionStorage>;
   /**
-   * Whether to also store metadata of sessions, such as collecting data of sessions for a specific audience belonging to a specific subject.
+   * Whether Kong also keeps metadata of sessions (which sessions a subject has for an audience).
    *
    * Kong 3.10+. Kong: `store_metadata`.
    * @default false
@@ -250,7 +250,7 @@ export type KongPluginPartial = PluginSessionPartials;
 /** A partial used by the plugin (Kong Enterprise 3.10+; Kong: `partials[]`). */
 export interface PluginSessionPartials {
   /**
-   * A string representing a UUID (universally unique identifier).
+   * A UUID.
    *
    * @default - identified by name
    */
@@ -312,7 +312,7 @@ export interface PluginSessionAttributes {
    */
   readonly enabled?: boolean | Resolvable;
   /**
-   * A string representing a UUID (universally unique identifier).
+   * A UUID.
    *
    * Kong: `id`. Give it to adopt an existing plugin, or to keep the id when the construct moves.
    * @default - a UUID derived from the stack and the construct path: the same on every synth
@@ -341,7 +341,7 @@ export interface PluginSessionAttributes {
    */
   readonly partials?: PluginSessionPartials[] | Resolvable;
   /**
-   * A set of strings representing protocols.
+   * The protocols the plugin runs for.
    *
    * Items: `grpc`, `grpcs`, `http`, `https`, `tcp`, `tls`, `tls_passthrough`, `udp`, `ws`, `wss`
    * (`ws`/`wss` Kong Enterprise); must overlap the route's protocols. Kong: `protocols`.
@@ -349,14 +349,14 @@ export interface PluginSessionAttributes {
    */
   readonly protocols?: OneOf<PluginProtocol>[];
   /**
-   * If set, the plugin will only activate when receiving requests via the specified route. Leave unset for the plugin to activate regardless of the route being used.
+   * Only requests through this route run the plugin; unset, it runs whatever the route.
    *
    * Kong: `route`.
    * @default - every route
    */
   readonly route?: PluginSessionRoute;
   /**
-   * If set, the plugin will only activate when receiving requests via one of the routes belonging to the specified Service. Leave unset for the plugin to activate regardless of the Service being matched.
+   * Only requests through the routes of this service run the plugin; unset, it runs whatever the service.
    *
    * Kong: `service`.
    * @default - every service

@@ -85,7 +85,7 @@ const bool = (description: string, defaultValue: boolean): FieldDef => ({ type: 
 
 const SESSION_HEADERS: FieldDef = {
   type: "set",
-  description: "List of information to include, as headers, in the response to the downstream.",
+  description: "What of the session is sent as headers.",
   elements: { type: "string", oneOf: ["id", "audience", "subject", "timeout", "idling-timeout", "rolling-timeout", "absolute-timeout"] },
 };
 
@@ -104,38 +104,38 @@ export const SESSION_SHORTHANDS = [
 export function sessionConfigFields(options: Required<KongSchemaOptions>): FieldList {
   const { edition, version, nodeSecret } = options;
   const fields: Array<readonly [string, FieldDef]> = [
-    ["secret", { type: "string", description: "The secret that is used in keyed HMAC generation.", default: nodeSecret, referenceable: true }],
-    ["storage", { type: "string", description: "Determines where the session data is stored.", oneOf: ["cookie", "kong"], default: "cookie" }],
-    ["audience", str("The session audience, which is the intended target application.", "default")],
-    ["idling_timeout", num("The session cookie idle time, in seconds.", 900)],
-    ["rolling_timeout", num("The session cookie rolling timeout, in seconds.", 3600)],
-    ["absolute_timeout", num("The session cookie absolute timeout, in seconds.", 86400)],
-    ["stale_ttl", num("The duration, in seconds, after which an old cookie is discarded.", 10)],
+    ["secret", { type: "string", description: "The key the session cookies are signed with.", default: nodeSecret, referenceable: true }],
+    ["storage", { type: "string", description: "Where the session data is kept.", oneOf: ["cookie", "kong"], default: "cookie" }],
+    ["audience", str("The application the session is for.", "default")],
+    ["idling_timeout", num("Seconds a session may stay idle.", 900)],
+    ["rolling_timeout", num("Seconds a session lasts without renewal.", 3600)],
+    ["absolute_timeout", num("Seconds a session lasts at most.", 86400)],
+    ["stale_ttl", num("Seconds a replaced cookie is still accepted.", 10)],
     ["cookie_name", str("The name of the cookie.", "session")],
-    ["cookie_path", str("The resource in the host where the cookie is available.", "/")],
-    ["cookie_domain", str("The domain with which the cookie is intended to be exchanged.")],
-    ["cookie_same_site", { type: "string", description: "Determines whether and how a cookie may be sent with cross-site requests.", default: "Strict", oneOf: ["Strict", "Lax", "None", "Default"] }],
-    ["cookie_http_only", bool("Applies the `HttpOnly` tag so that the cookie is sent only to a server.", true)],
-    ["cookie_secure", bool("Applies the Secure directive so that the cookie may be sent to the server only with an encrypted request over the HTTPS protocol.", true)],
-    ["remember", bool("Enables or disables persistent sessions.", false)],
-    ["remember_cookie_name", str("Persistent session cookie name.", "remember")],
-    ["remember_rolling_timeout", num("The persistent session rolling timeout window, in seconds.", 604800)],
-    ["remember_absolute_timeout", num("The persistent session absolute timeout limit, in seconds.", 2592000)],
+    ["cookie_path", str("The cookie's Path attribute.", "/")],
+    ["cookie_domain", str("The cookie's Domain attribute.")],
+    ["cookie_same_site", { type: "string", description: "The cookie's SameSite attribute.", default: "Strict", oneOf: ["Strict", "Lax", "None", "Default"] }],
+    ["cookie_http_only", bool("Whether the cookie is HttpOnly.", true)],
+    ["cookie_secure", bool("Whether the cookie is Secure.", true)],
+    ["remember", bool("Whether sessions persist.", false)],
+    ["remember_cookie_name", str("The persistent session's cookie name.", "remember")],
+    ["remember_rolling_timeout", num("Seconds a persistent session lasts without renewal.", 604800)],
+    ["remember_absolute_timeout", num("Seconds a persistent session lasts at most.", 2592000)],
     ["response_headers", SESSION_HEADERS],
     ["request_headers", SESSION_HEADERS],
   ];
   if (versionAtLeast(version, 3, 5)) fields.push(["read_body_for_logout", { type: "boolean", default: false }]);
   fields.push(
-    ["logout_methods", { type: "set", description: "A set of HTTP methods that the plugin will respond to.", elements: { type: "string", oneOf: ["GET", "POST", "DELETE"] }, default: ["POST", "DELETE"] }],
-    ["logout_query_arg", str("The query argument passed to logout requests.", "session_logout")],
-    ["logout_post_arg", str("The POST argument passed to logout requests.", "session_logout")],
+    ["logout_methods", { type: "set", description: "The methods of a logout request.", elements: { type: "string", oneOf: ["GET", "POST", "DELETE"] }, default: ["POST", "DELETE"] }],
+    ["logout_query_arg", str("The query argument of a logout request.", "session_logout")],
+    ["logout_post_arg", str("The form field of a logout request.", "session_logout")],
   );
   if (versionAtLeast(version, 3, 10)) {
-    fields.push(["hash_subject", bool("Whether to hash or not the subject when store_metadata is enabled.", false)]);
-    fields.push(["store_metadata", bool("Whether to also store metadata of sessions.", false)]);
+    fields.push(["hash_subject", bool("Whether the stored subject is hashed.", false)]);
+    fields.push(["store_metadata", bool("Whether session metadata is stored.", false)]);
   }
   if (edition === "enterprise" && versionAtLeast(version, 3, 12)) {
-    fields.push(["bind", { type: "array", description: "Bind the session to data acquired from the HTTP request or connection.", elements: { type: "string", oneOf: ["ip", "scheme", "user-agent"] } }]);
+    fields.push(["bind", { type: "array", description: "What of the request the session is tied to.", elements: { type: "string", oneOf: ["ip", "scheme", "user-agent"] } }]);
   }
   return fields;
 }

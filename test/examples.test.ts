@@ -1,26 +1,35 @@
-import { Testing } from "cdktf";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { FullStack, EXAMPLE_ROUTE_ID } from "../examples/full/main.js";
 import { GatewayStack } from "../examples/gateway/main.js";
 import { MinimalStack } from "../examples/minimal/main.js";
-import { applyRequest, resource, synthJson, synthSnapshot } from "./support/synth.js";
+import { synthJson, synthSnapshot, syncEntries } from "./support/synth.js";
 
 describe("examples", () => {
   it("synthesizes the gateway example: six plugins for open-source Kong 3.9", () => {
-    const stack = new GatewayStack(Testing.app(), "gateway");
-    const json = synthJson(stack);
-    const names = Object.keys(json.resource.terraform_data)
-      .filter((id) => id.includes("_config_"))
-      .map((id) => applyRequest(json.resource.terraform_data[id]).payload.name)
-      .sort();
-    expect(names).toEqual(["acl", "correlation-id", "cors", "key-auth", "rate-limiting", "request-transformer"]);
-    expect(applyRequest(resource(json, "rate_limiting_config")).target).toEqual({ edition: "oss", version: "3.9" });
-    expect(applyRequest(resource(json, "cors_config")).payload.config).toEqual({
-      origins: ["https://app.example.com"],
-      methods: ["GET", "POST"],
-      credentials: true,
-      max_age: 3600,
-    });
+    const outdir = mkdtempSync(path.join(os.tmpdir(), "kong-cdktf-examples-"));
+    try {
+      const app = new App({ outdir });
+      const stack = new GatewayStack(app, "gateway");
+      const entries = Object.values(syncEntries(synthJson(stack)));
+      expect(entries.map((entry) => entry.payload.name).sort()).toEqual(["acl", "correlation-id", "cors", "key-auth", "rate-limiting", "request-transformer"]);
+      expect(entries.find((entry) => entry.payload.name === "cors").payload.config).toEqual({
+        origins: ["https://app.example.com"],
+        methods: ["GET", "POST"],
+        credentials: true,
+        max_age: 3600,
+      });
+      // the desired set the sync process reads names the Kong the plugins were validated for
+      app.synth();
+      const stackDir = path.join(outdir, "stacks", "gateway");
+      const assets = readdirSync(path.join(stackDir, "assets")).find((name) => name.startsWith("kong-sync-"))!;
+      expect(JSON.parse(readFileSync(path.join(stackDir, "assets", assets, "desired.json"), "utf8")).target).toEqual({ edition: "oss", version: "3.9" });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it("synthesizes the gateway example for open-source Kong 3.4 too: every field it sets exists there", () => {
@@ -29,25 +38,28 @@ describe("examples", () => {
 
   it("synthesizes the minimal example", () => {
     const stack = new MinimalStack(Testing.app(), "minimal");
-    const request = applyRequest(resource(synthJson(stack), "session_config"));
-    expect(request.payload).toEqual({
+    const entry = syncEntries(synthJson(stack))["minimal/session"];
+    expect(entry.payload).toEqual({
       name: "session",
       config: { cookie_name: "sid", cookie_same_site: "Lax", logout_methods: ["POST"], rolling_timeout: 3600 },
     });
-    expect(request.workspace).toBe("");
+    expect(entry.workspace).toBe("");
   });
 
   it("synthesizes the full example with every attribute of the reference page", () => {
     const stack = new FullStack(Testing.app(), "full");
     expect(synthSnapshot(stack)).toMatchSnapshot();
     const json = synthJson(stack);
-    const request = applyRequest(resource(json, "my_pluginsession_config"));
-    expect(Object.keys(request.payload.config)).toHaveLength(26);
-    expect(Object.keys(request.payload).sort()).toEqual(
+    const entry = syncEntries(json)["full/my_pluginsession"];
+    expect(Object.keys(entry.payload.config)).toHaveLength(26);
+    expect(Object.keys(entry.payload).sort()).toEqual(
       ["condition", "config", "created_at", "enabled", "instance_name", "name", "ordering", "partials", "protocols", "route", "service", "tags", "updated_at"].sort(),
     );
-    expect(request.pluginId).toBe("5f5b6b2e-0c1d-4f7a-9e3b-2a1c0d9e8f7b");
-    expect(request.payload.route).toEqual({ id: { $ref: "1", as: "string" } });
+    expect(entry.id).toBe("5f5b6b2e-0c1d-4f7a-9e3b-2a1c0d9e8f7b");
+    expect(entry.adopt).toBe(true);
+    // references are placeholders in the entry, the secret too; their expressions follow it
+    expect(entry.payload.route).toEqual({ id: { $ref: "r0", as: "string" } });
+    expect(entry.payload.config.secret).toEqual({ $ref: "s0", as: "base64" });
     expect(json.variable.route_id.default).toBe(EXAMPLE_ROUTE_ID);
     expect(json.variable.session_secret.sensitive).toBe(true);
   });

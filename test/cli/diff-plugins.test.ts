@@ -37,7 +37,7 @@ describe("diff of plugins of every kind", () => {
     // GIVEN a stack of plugins of several kinds
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "shop");
-    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data", kongVersion: "3.10" });
+    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data", layout: "per-resource", kongVersion: "3.10" });
     const route = kong.addRoute({ workspace: WS }).id;
     const limits = new PluginRateLimiting(stack, "limits", {
       workspace: WS,

@@ -23,7 +23,7 @@ function synth(outdir: string, serverUrl: string, stateFile: string, sessions: S
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "payments");
   new LocalBackend(stack, { path: stateFile });
-  new KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
+  new KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data", layout: "per-resource" });
   for (const [id, props] of Object.entries(sessions)) new PluginSession(stack, id, typeof props === "function" ? props(stack) : props);
   app.synth();
   return path.join(outdir, "stacks", "payments");

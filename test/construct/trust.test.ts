@@ -88,7 +88,7 @@ describe("server URL", () => {
   it("takes a reference with terraform_data: the identity and the reaper keep it in input, updated in place", () => {
     const { stack } = stackWithProvider({}, "s");
     const url = new TerraformVariable(stack, "url", { type: "string" });
-    const provider = new KongGatewayProvider(stack, "referenced", { serverUrl: url.stringValue });
+    const provider = new KongGatewayProvider(stack, "referenced", { serverUrl: url.stringValue, layout: "per-resource" });
     new PluginSession(stack, "session", { provider });
     const json = synthJson(stack);
     const identity = resource(json, "session_identity");

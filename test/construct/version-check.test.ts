@@ -40,7 +40,7 @@ function synthError(build: (stack: TerraformStack) => void): string | undefined 
 }
 
 function sessions(stack: TerraformStack): void {
-  new KongGatewayProvider(stack, "kong", { backend: "terraform_data" });
+  new KongGatewayProvider(stack, "kong", { backend: "terraform_data", layout: "per-resource" });
   ROUTES.forEach((id, i) => new PluginSession(stack, `p${i}`, { route: { id } }));
 }
 

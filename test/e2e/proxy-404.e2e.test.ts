@@ -60,7 +60,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: a t
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "enterprise", adminToken: TOKEN });
     proxy = await TextNotFoundServer.start();
-    stack = new E2eStack({ backend: "terraform_data" }, { KONG_ADMIN_TOKEN: TOKEN });
+    stack = new E2eStack({ backend: "terraform_data", layout: "per-resource" }, { KONG_ADMIN_TOKEN: TOKEN });
   });
 
   afterAll(async () => {
@@ -80,7 +80,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: a t
           ids[name] = new PluginSession(s, name, { config: { cookieName: name }, ...(name === "second" ? { route: { id: route } } : {}) }).pluginId;
         }
       },
-      { backend: "terraform_data", serverUrl },
+      { backend: "terraform_data", layout: "per-resource", serverUrl },
     );
   }
 

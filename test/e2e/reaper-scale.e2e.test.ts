@@ -41,7 +41,7 @@ describe.skipIf(!terraform)(`the reaper of ${N.toLocaleString("en-US")} plugins 
       const app = new App({ outdir });
       const stack = new TerraformStack(app, "scale");
       new LocalBackend(stack, { path: "terraform.tfstate" });
-      new KongGatewayProvider(stack, "kong", { serverUrl: kong.url });
+      new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, layout: "per-resource" });
       for (let i = 0; i < N; i++) {
         if (!keep(i)) continue;
         const session = new PluginSession(stack, `${NAME}-${i}`, { route: { id: route(i) } });

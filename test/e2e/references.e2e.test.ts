@@ -38,7 +38,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: ser
       const url = new TerraformVariable(s, "kong_url", { type: "string" });
       const workspace = new TerraformVariable(s, "workspace", { type: "string" });
       const id = new TerraformVariable(s, "plugin_id", { type: "string" });
-      new KongGatewayProvider(s, "kong", { backend: "terraform_data", serverUrl: url.stringValue });
+      new KongGatewayProvider(s, "kong", { backend: "terraform_data", layout: "per-resource", serverUrl: url.stringValue });
       new PluginSession(s, "session", { id: id.stringValue, workspace: workspace.stringValue, config: { cookieName } });
     });
 
@@ -118,7 +118,7 @@ describe.skipIf(!terraform)(`terraform ${terraform?.version ?? "(missing)"}: a n
       const url = new TerraformVariable(s, "kong_url", { type: "string" });
       const workspace = new TerraformVariable(s, "workspace", { type: "string" });
       const id = new TerraformVariable(s, "plugin_id", { type: "string" });
-      new KongGatewayProvider(s, "kong", { backend: "terraform_data", serverUrl: url.stringValue });
+      new KongGatewayProvider(s, "kong", { backend: "terraform_data", layout: "per-resource", serverUrl: url.stringValue });
       new PluginSession(s, "session", { id: id.stringValue, workspace: workspace.stringValue, config: { cookieName: "sid" } });
     });
   });

@@ -95,7 +95,7 @@ for (const variant of VARIANTS) {
       kong = await KongEmulator.start({ edition: "enterprise", workspaces: [WS], adminToken: TOKEN });
       kong.addRoute({ id: ROUTE });
       // the mirror only matters for null_resource; E2eStack passes it for that backend
-      stack = new E2eStack({ serverUrl: kong.url, ...(variant.providerMirror ? { backend: "null_resource" } : {}) }, { KONG_ADMIN_TOKEN: TOKEN });
+      stack = new E2eStack({ serverUrl: kong.url, layout: "per-resource", ...(variant.providerMirror ? { backend: "null_resource" } : {}) }, { KONG_ADMIN_TOKEN: TOKEN });
       synthDir = mkdtempSync(path.join(tmpdir(), "kong-cdktf-v0.1-synth-"));
       const spec = { outdir: synthDir, stackName: STACK_NAME, provider: { serverUrl: kong.url, ...variant.v01Provider }, sessions: SESSIONS };
       execFileSync(process.execPath, [SYNTH_SCRIPT, v01, JSON.stringify(spec)], { stdio: "pipe" });
@@ -117,7 +117,7 @@ for (const variant of VARIANTS) {
         (s) => {
           for (const [name, props] of Object.entries(SESSIONS)) new PluginSession(s, name, change[name] ?? props);
         },
-        { serverUrl: kong.url, backend: "terraform_data" },
+        { serverUrl: kong.url, backend: "terraform_data", layout: "per-resource" },
       );
 
     it("0.1 deploys the three plugins, untagged", async () => {
@@ -206,7 +206,7 @@ for (const variant of VARIANTS) {
         (s) => {
           for (const [name, props] of Object.entries(SESSIONS)) if (name !== "login") new PluginSession(s, name, props);
         },
-        { serverUrl: kong.url, backend: "terraform_data" },
+        { serverUrl: kong.url, backend: "terraform_data", layout: "per-resource" },
       );
       const upgraded = expectExit(await stack.apply(), 0, "upgrade apply without login");
       // THEN 0.1's reaper list deletes it, and the others are kept with their secrets

@@ -76,7 +76,9 @@ describe("MyStack", () => {
     expect(synthesized).toContain("consumer/session");
     expect(synthesized).toContain("consumer-sid");
     expect(synthesized).toContain("assets/kong-session-runtime/<hash>/kong-session.cjs");
-    expect(synthesized).toContain("kong-plugin-facts-rate-limiting");
+    // the sync layout: one sync resource whose triggers hold each plugin's body
+    expect(synthesized).toContain("kong-session.cjs sync");
+    expect(synthesized).toMatch(/rate-limiting.{0,60}minute.{0,4}:5/);
     expect(stack.session.pluginId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 

@@ -155,7 +155,7 @@ describe.skipIf(!TERRAFORM_VERSION)("hostile strings through terraform apply", (
     // beyond one environment variable: a clear error at synth, not "argument list too long" at apply
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), "kong-cdktf-synth-")) });
     const big = new TerraformStack(app, "big");
-    new KongGatewayProvider(big, "kong", { backend: "terraform_data", serverUrl: kong.url });
+    new KongGatewayProvider(big, "kong", { backend: "terraform_data", layout: "per-resource", serverUrl: kong.url });
     let tooLong: unknown;
     try {
       new PluginSession(big, "huge", { config: { cookieName: "x".repeat(70_000), audience: "y".repeat(70_000) } });

@@ -3,7 +3,6 @@
  * configured deadline with a clear message, and nothing is reported as applied: run alone against
  * the emulator's `hangNext`, and through a real `terraform apply` against a raw TCP server.
  */
-import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginSession } from "../../src/index.js";
 import { KongEmulator } from "../../src/testing/index.js";
@@ -11,6 +10,7 @@ import { E2eStack } from "../support/e2e.js";
 import { size, TERRAFORM_VERSION } from "./support/mode.js";
 import { applyEnv, deleteEnv, runProgram, type ProgramResult } from "./support/program.js";
 import { n, record, seconds } from "./support/results.js";
+import { silentServer, type SilentServer } from "../support/silent-server.js";
 
 const TOKEN = "kpat_hang_Vf3Lp8Qw1Zr6Xt2Mn9Bc";
 const ID = "5a0c9d2e-3f4b-4c5d-8e6f-7a8b9c0d1e2f";
@@ -20,30 +20,6 @@ const RUNS = size(3, 10);
 const TF_PLUGINS = size(5, 10);
 /** node's start-up and exit around the program's own deadline */
 const SLACK_MS = 2000;
-
-/** A TCP server that accepts every connection, reads everything, and never answers. */
-async function silentServer(): Promise<{ url: string; accepted: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server: Server = createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on("data", () => undefined);
-    socket.on("error", () => undefined);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    accepted: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function expectGaveUpClearly(result: ProgramResult, what: RegExp) {
   expect(result.signal).toBeNull();
@@ -124,13 +100,13 @@ describe("a Kong that accepts and never answers, the program alone", () => {
 if (!TERRAFORM_VERSION) process.stderr.write("\n*** SKIPPED: reliability hang run through terraform needs the terraform binary ***\n\n");
 
 describe.skipIf(!TERRAFORM_VERSION)("a Kong that accepts and never answers, through terraform apply", () => {
-  let server: Awaited<ReturnType<typeof silentServer>>;
+  let server: SilentServer;
   let stack: E2eStack;
 
   beforeAll(async () => {
     server = await silentServer();
     stack = new E2eStack(
-      { backend: "terraform_data", serverUrl: server.url, requestTimeoutMs: REQUEST_TIMEOUT_MS, deadlineMs: DEADLINE_MS, maxRetries: 100 },
+      { backend: "terraform_data", layout: "per-resource", serverUrl: server.url, requestTimeoutMs: REQUEST_TIMEOUT_MS, deadlineMs: DEADLINE_MS, maxRetries: 100 },
       { KONG_ADMIN_TOKEN: TOKEN },
     );
   });

@@ -131,7 +131,7 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "kong");
     new LocalBackend(stack, { path: path.join(outdir, "terraform.tfstate") });
-    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data" });
+    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data", layout: "per-resource" });
     new PluginSession(stack, "desired", { id: IDS[0], route: { id: routes[0]! }, config: { secret: desiredSecret, cookieName: "new" } });
     new PluginSession(stack, "kept", { id: IDS[1], route: { id: routes[1]! }, config: { cookieName: "new" } });
     new PluginSession(stack, "absent", { id: IDS[2], route: { id: routes[2]! }, config: { cookieName: "new" } });

@@ -24,7 +24,7 @@ describe.skipIf(!TERRAFORM_VERSION)(`Kong rejects one of ${PLUGINS} plugins`, ()
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "enterprise", adminToken: TOKEN });
     routes = Array.from({ length: PLUGINS }, () => kong.addRoute().id);
-    stack = new E2eStack({ backend: "terraform_data", serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN });
+    stack = new E2eStack({ backend: "terraform_data", layout: "per-resource", serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN });
   });
   afterAll(async () => {
     stack?.dispose();

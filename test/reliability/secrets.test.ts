@@ -51,7 +51,7 @@ describe("synthesized JSON", () => {
     try {
       const app = Testing.app();
       const stack = new TerraformStack(app, "secrets");
-      new KongGatewayProvider(stack, "kong", { backend: "terraform_data", serverUrl: "https://kong.internal:8444", headers: { "x-team": "payments" } });
+      new KongGatewayProvider(stack, "kong", { backend: "terraform_data", layout: "per-resource", serverUrl: "https://kong.internal:8444", headers: { "x-team": "payments" } });
       const session = build(stack);
       const warnings = session.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
       return { json: Testing.synth(stack), warnings };
@@ -248,7 +248,7 @@ describe("the program's output, on success and on every failure path", () => {
 describe.skipIf(!TERRAFORM_VERSION)("terraform's own output, with the secret in a sensitive variable", () => {
   it("apply, plan and destroy, one plugin failing: no token or secret anywhere, the error line still shown", async () => {
     const kong = await KongEmulator.start({ adminToken: TOKEN, nodeSecret: NODE_SECRET });
-    const stack = new E2eStack({ backend: "terraform_data", serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN, TF_VAR_session_secret: SECRET });
+    const stack = new E2eStack({ backend: "terraform_data", layout: "per-resource", serverUrl: kong.url }, { KONG_ADMIN_TOKEN: TOKEN, TF_VAR_session_secret: SECRET });
     try {
       stack.load((s) => {
         const secret = new TerraformVariable(s, "session_secret", { type: "string", sensitive: true });
@@ -287,7 +287,7 @@ describe("the CLI's output", () => {
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "payments");
     new LocalBackend(stack, { path: path.join(outdir, "terraform.tfstate") });
-    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data" });
+    new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, backend: "terraform_data", layout: "per-resource" });
     new PluginSession(stack, "web", { id: ID, instanceName: "web", config: { secret: SECRET, cookieName: "new" } });
     app.synth();
   });

@@ -52,7 +52,7 @@ describe.skipIf(skip !== undefined)("https with a self-signed certificate, throu
   });
 
   async function applyWith(name: string, tls: KongGatewayProviderProps["tls"]) {
-    const stack = new E2eStack({ backend: "terraform_data", serverUrl: kong.url, requestTimeoutMs: 2000, maxRetries: 1, ...(tls ? { tls } : {}) }, { KONG_ADMIN_TOKEN: TOKEN });
+    const stack = new E2eStack({ backend: "terraform_data", layout: "per-resource", serverUrl: kong.url, requestTimeoutMs: 2000, maxRetries: 1, ...(tls ? { tls } : {}) }, { KONG_ADMIN_TOKEN: TOKEN });
     stacks.push(stack);
     stack.load((s) => new PluginSession(s, name, { instanceName: name, config: { cookieName: name } }));
     const applied = await stack.apply();

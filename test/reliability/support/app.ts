@@ -22,7 +22,7 @@ export class AppDir {
 
   /** Synthesizes the stack (its provider named `kong`) and makes it the working directory's configuration. */
   load(provider: KongGatewayProviderProps, build: (stack: TerraformStack, provider: KongGatewayProvider) => void): this {
-    const synth = synthStack(this.stackName, (stack) => build(stack, new KongGatewayProvider(stack, "kong", { backend: "terraform_data", ...provider })));
+    const synth = synthStack(this.stackName, (stack) => build(stack, new KongGatewayProvider(stack, "kong", { backend: "terraform_data", layout: "per-resource", ...provider })));
     this.workdir.load(synth.dir);
     synth.dispose();
     return this;

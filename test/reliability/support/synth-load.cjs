@@ -15,7 +15,7 @@ const loaded = process.hrtime.bigint();
 const app = new App({ outdir });
 const stack = new TerraformStack(app, "load");
 new LocalBackend(stack, { path: "terraform.tfstate" });
-new KongGatewayProvider(stack, "kong", { backend: "terraform_data", serverUrl });
+new KongGatewayProvider(stack, "kong", { backend: "terraform_data", layout: "per-resource", serverUrl });
 routes.forEach((route, i) => {
   new PluginSession(stack, `session${i}`, {
     route: { id: route },

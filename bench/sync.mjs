@@ -1,7 +1,8 @@
 // Section 5 (issue 11): the sync layout against the floor of any design with a Terraform resource per
 // plugin, side by side in one run: create, no-op plan, change one, change all and destroy of N typed
 // plugins of 20 kinds (bench/kinds.cjs) with `layout: "sync"`, against N `terraform_data` resources,
-// one per plugin, whose provisioners run `true`. Then the sync process alone (the apply-time
+// one per plugin, whose provisioners run `true` (and one such resource alone: Terraform's own cost of any
+// apply). Then the sync process alone (the apply-time
 // program, started as Terraform starts it), its wall time per changed plugin and its peak memory.
 //
 //   node bench/sync.mjs [--sizes 300,1000] [--runs 1]   (or from bench/run.mjs)
@@ -54,11 +55,18 @@ export async function benchSync({ dist, sizes, scratch, env, log }) {
         floorDirs[change] = mkdtempSync(path.join(scratch, `floor-${n}-${change}-`));
         writeFileSync(path.join(floorDirs[change], "cdk.tf.json"), JSON.stringify(floorConfig(n, value)));
       }
-      const samples = { sync: Object.fromEntries(STEPS.map((s) => [s, []])), floor: Object.fromEntries(STEPS.map((s) => [s, []])), writes: [] };
+      // one terraform_data with a `true` provisioner: what any apply of a stack with a resource costs
+      // Terraform here, whatever else it does (its "change all" is its "change one")
+      const oneDirs = {};
+      for (const [change, value] of [["none", () => "a"], ["one", () => "b"], ["all", () => "c"]]) {
+        oneDirs[change] = mkdtempSync(path.join(scratch, `one-${n}-${change}-`));
+        writeFileSync(path.join(oneDirs[change], "cdk.tf.json"), JSON.stringify(floorConfig(1, value)));
+      }
+      const samples = { sync: Object.fromEntries(STEPS.map((s) => [s, []])), floor: Object.fromEntries(STEPS.map((s) => [s, []])), one: Object.fromEntries(STEPS.map((s) => [s, []])), writes: [] };
       for (let run = 0; run < runs; run++) {
-        for (const variant of ["floor", "sync"]) {
+        for (const variant of ["floor", "one", "sync"]) {
           reset(n);
-          const dirs = variant === "sync" ? stacks : floorDirs;
+          const dirs = variant === "sync" ? stacks : variant === "one" ? oneDirs : floorDirs;
           const workdir = TerraformWorkdir.create({ parentDir: scratch, env: { ...env, TF_PLUGIN_CACHE_DIR: "" } });
           try {
             const s = samples[variant];
@@ -87,7 +95,7 @@ export async function benchSync({ dist, sizes, scratch, env, log }) {
       results.push({
         n,
         runs,
-        steps: STEPS.map((step) => ({ step, floorMs: median(samples.floor[step]), syncMs: median(samples.sync[step]) })),
+        steps: STEPS.map((step) => ({ step, floorMs: median(samples.floor[step]), oneMs: median(samples.one[step]), syncMs: median(samples.sync[step]) })),
         changeOneWrites: median(samples.writes),
         process: await processAlone(stacks, n, kong, reset, env),
       });

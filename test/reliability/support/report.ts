@@ -49,21 +49,21 @@ export interface RunInfo {
 export const MANIFEST: ReadonlyArray<{ readonly title: string; readonly text: string; readonly scenarios: ReadonlyArray<{ readonly id: string; readonly title: string; readonly source: string }> }> = [
   {
     title: "Faults",
-    text: "The emulator injects faults into a real `terraform apply`/`destroy` of many plugins; the apply-time program retries transient failures (429 with `Retry-After`, 502, 503, 504, connection resets, answers slower than `requestTimeoutMs`) with backoff within `deadlineMs`. Every write is an idempotent `PUT` or `DELETE`, so a retried request whose first attempt was processed (a delayed answer) does no harm.",
+    text: "The emulator injects faults into a real `terraform apply`/`destroy` of many plugins; the apply-time program retries transient failures (429 with `Retry-After`, 502, 503, 504, connection resets, answers slower than `requestTimeoutMs`) with backoff within `deadlineMs`. Every write is an idempotent `PUT` or `DELETE`, so a retried request whose first attempt was processed (a delayed answer) does no harm. Each scenario through terraform names its layout: `sync` (the default, one process per apply) or `per-resource` (a process per plugin); the sync layout's hanging-Kong and rejected-plugin runs are end-to-end tests (`test/e2e/sync-trust.e2e.test.ts`), not measured here.",
     scenarios: [
-      { id: "faults-random", title: "30% of requests fail at random", source: "test/reliability/faults.test.ts" },
-      { id: "faults-convergence", title: "Repeated applies through 30% random faults, retries bounded by the deadline alone", source: "test/reliability/convergence.test.ts" },
+      { id: "faults-random", title: "30% of requests fail at random (sync layout)", source: "test/reliability/faults.test.ts" },
+      { id: "faults-convergence", title: "Repeated applies through 30% random faults, retries bounded by the deadline alone (terraform runs: sync layout)", source: "test/reliability/convergence.test.ts" },
       { id: "faults-hang-program", title: "A Kong that accepts and never answers: the program alone", source: "test/reliability/hang.test.ts" },
-      { id: "faults-hang-terraform", title: "A Kong that accepts and never answers: through terraform", source: "test/reliability/hang.test.ts" },
-      { id: "faults-one-rejected", title: "Kong rejects one plugin of many", source: "test/reliability/reject.test.ts" },
+      { id: "faults-hang-terraform", title: "A Kong that accepts and never answers: through terraform (per-resource layout)", source: "test/reliability/hang.test.ts" },
+      { id: "faults-one-rejected", title: "Kong rejects one plugin of many (per-resource layout)", source: "test/reliability/reject.test.ts" },
     ],
   },
   {
     title: "Trust: no plugin lost, taken over or leaked",
-    text: "What the trust round found, through the real `terraform` (and the CLI and the apply-time program as Terraform runs them) against emulators whose request logs show every request: two apps whose stacks and constructs have the same names on one Kong, a server URL mistyped, respelled and moved to another Kong, and secrets long and numerous enough to break pattern-based redaction.",
+    text: "What the trust round found, through the real `terraform` (and the CLI and the apply-time program as Terraform runs them) against emulators whose request logs show every request: two apps whose stacks and constructs have the same names on one Kong, a server URL mistyped, respelled and moved to another Kong, and secrets long and numerous enough to break pattern-based redaction. The sync layout's two apps named alike are an end-to-end test (`test/e2e/sync-trust.e2e.test.ts`), not measured here.",
     scenarios: [
-      { id: "trust-takeover", title: "Two apps named alike on one Kong", source: "test/reliability/takeover.test.ts" },
-      { id: "trust-server-url", title: "The server URL mistyped, respelled and moved to another Kong", source: "test/reliability/server-url.test.ts" },
+      { id: "trust-takeover", title: "Two apps named alike on one Kong (per-resource layout)", source: "test/reliability/takeover.test.ts" },
+      { id: "trust-server-url", title: "The server URL mistyped, respelled and moved to another Kong (per-resource layout)", source: "test/reliability/server-url.test.ts" },
       { id: "trust-redaction", title: "Redaction of very long and very many secrets", source: "test/reliability/redaction-limits.test.ts" },
     ],
   },
@@ -72,7 +72,7 @@ export const MANIFEST: ReadonlyArray<{ readonly title: string; readonly text: st
     text: "Generated configurations (fast-check) against two independent validators, strings built to escape through a real `terraform apply`, and answers no Kong would give.",
     scenarios: [
       { id: "hostile-differential", title: "Differential: the library's validators against the Kong-faithful validator", source: "test/reliability/differential.test.ts" },
-      { id: "hostile-breakout", title: "Strings that try to break out", source: "test/reliability/breakout.test.ts" },
+      { id: "hostile-breakout", title: "Strings that try to break out (per-resource layout)", source: "test/reliability/breakout.test.ts" },
       { id: "hostile-malformed", title: "Malformed answers from the server", source: "test/reliability/malformed.test.ts" },
     ],
   },
@@ -81,13 +81,13 @@ export const MANIFEST: ReadonlyArray<{ readonly title: string; readonly text: st
     text: "The admin token (`KONG_ADMIN_TOKEN`) and a configured session secret, scanned for with their real values in every output: as they are, JSON-escaped, URL-encoded, and by their first 12 characters (a truncated message would still leak).",
     scenarios: [
       { id: "secrets", title: "Where the token and the secret never appear", source: "test/reliability/secrets.test.ts" },
-      { id: "secrets-tls", title: "TLS with a self-signed certificate, through terraform", source: "test/reliability/tls.test.ts" },
+      { id: "secrets-tls", title: "TLS with a self-signed certificate, through terraform (per-resource layout)", source: "test/reliability/tls.test.ts" },
     ],
   },
   {
     title: "Load",
     text: "One stack, many plugins, Terraform's default parallelism (10), against the emulator on the same machine (so the times include the emulator's share of the 2 cores).",
-    scenarios: [{ id: "load", title: "Many PluginSessions in one stack", source: "test/reliability/load.test.ts" }],
+    scenarios: [{ id: "load", title: "Many PluginSessions in one stack (per-resource layout)", source: "test/reliability/load.test.ts" }],
   },
 ];
 
@@ -161,7 +161,7 @@ export function render(results: ReadonlyMap<string, StoredResult>, run: RunInfo)
     `| commit | ${run.commit} |`,
     `| duration of the full run | ${Math.round(run.durationS)} s |`,
     "",
-    "To reproduce: `npm run test:full` (about 25 minutes on 2 cores). CI sizes: 50 plugins under",
+    `To reproduce: \`npm run test:full\` (about ${Math.max(1, Math.round(run.durationS / 60))} minutes here, the duration above). CI sizes: 50 plugins under`,
     "random faults (full: 100), 2 runs of 20 plugins through faults (full: 20 runs of 100), 4,000 generated",
     "cases per validator pair (full: 25,000), 100 plugins of load (full: 500), 5 plugins moved between server",
     "URLs (full: 20), 30 plugins with long secrets for the CLI (full: 80). All traffic goes to 127.0.0.1. Wall",

@@ -54,4 +54,13 @@ function mixedStack(lib, stack, n, { serverUrl = "http://127.0.0.1:8001", kinds 
   return provider;
 }
 
-module.exports = { KINDS, TARGET, mixedStack, routeId };
+/**
+ * The provider props that keep a build of the library in the per-resource layout (two resources per
+ * plugin, the layout sections 1 to 3 measure against cdktf's floor): `layout: "per-resource"` for a
+ * build that has layouts (the sync layout became the default), nothing for one from before them.
+ */
+function perResourceLayout(dist) {
+  return require("node:fs").existsSync(require("node:path").join(dist, "internal", "sync-set.js")) ? { layout: "per-resource" } : {};
+}
+
+module.exports = { KINDS, TARGET, mixedStack, perResourceLayout, routeId };

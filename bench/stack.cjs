@@ -18,9 +18,10 @@ const stack = new TerraformStack(app, "bench");
 new LocalBackend(stack, { path: "terraform.tfstate" });
 if (kind === "mixed" || kind === "mixed-sync") {
   const tagged = change === "one" ? (i) => (i === 0 ? "changed" : undefined) : change === "all" ? () => "changed-all" : () => undefined;
-  require("./kinds.cjs").mixedStack(lib, stack, Number(nText), { serverUrl, tagged, ...(kind === "mixed-sync" ? { layout: "sync" } : {}) });
+  const { mixedStack, perResourceLayout } = require("./kinds.cjs");
+  mixedStack(lib, stack, Number(nText), { serverUrl, tagged, ...(kind === "mixed-sync" ? { layout: "sync" } : perResourceLayout(dist)) });
 } else {
-  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data" });
+  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl, backend: "terraform_data", ...require("./kinds.cjs").perResourceLayout(dist) });
   for (let i = 0; i < Number(nText); i++) {
     const hex = (i + 1).toString(16).padStart(12, "0");
     new lib.PluginSession(stack, `session-${i}`, {

@@ -43,9 +43,10 @@ const stack = new cdktf.TerraformStack(app, "bench");
 new cdktf.LocalBackend(stack, { path: "terraform.tfstate" });
 
 if (mode === "mixed") {
-  require("./kinds.cjs").mixedStack(lib, stack, n);
+  const { mixedStack, perResourceLayout } = require("./kinds.cjs");
+  mixedStack(lib, stack, n, perResourceLayout(source));
 } else if (lib) {
-  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl: "http://127.0.0.1:8001", backend: "terraform_data" });
+  const provider = new lib.KongGatewayProvider(stack, "kong", { serverUrl: "http://127.0.0.1:8001", backend: "terraform_data", ...require("./kinds.cjs").perResourceLayout(source) });
   for (let i = 0; i < n; i++) new lib.PluginSession(stack, `session-${i}`, { ...props(i), provider });
 } else {
   const asset = new cdktf.TerraformAsset(stack, "kong-session-runtime", { path: spec.bundle, type: cdktf.AssetType.FILE });

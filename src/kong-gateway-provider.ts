@@ -70,11 +70,11 @@ export interface KongGatewayProviderProps {
    * How the plugins reach Kong at apply.
    *
    * `sync`: one process per apply writes every plugin of the provider (what changed only, several at
-   * once); the plan lists each plugin that changes, and its changed fields, as a key of one resource's
-   * triggers. `per-resource`: two resources and a process per plugin (the only layout of 0.1), for
+   * once); the plan lists each plugin that changes as a key of one resource's triggers.
+   * `per-resource`: two resources and a process per plugin (the only layout of 0.1), for
    * `terraform apply -target` of one plugin's resources, and for the `null_resource` backend
-   * (Terraform before 1.4). `sync` needs the `terraform_data` backend. A stack
-   * applied with the per-resource layout moves to `sync` in one apply. See "Layouts" in the README.
+   * (Terraform before 1.4). `sync` needs the `terraform_data` backend. A stack applied with the
+   * per-resource layout moves to `sync` in one apply. See "Layouts" in the README.
    * @default "sync", or "per-resource" with the `null_resource` backend
    */
   readonly layout?: KongLayout;

@@ -1,12 +1,12 @@
 /**
  * The sync layout's record of a provider's plugins: what one `sync` process makes Kong hold. Each
  * plugin adds an entry to the desired set (a file among the stack's assets, so no environment variable
- * bounds the stack), one key to the sync resource's triggers (its construct path, whose value, the
- * plugin's body with its secrets left out, changes only when that plugin does: the plan names the
- * plugins and fields that change), and its references and
+ * bounds the stack), one key to the sync resource's triggers (its construct path, whose value changes
+ * only when that plugin does: the plan names the plugins that change), and its references and
  * secrets to the sync provisioner's environment (one variable each, the only part that grows with
  * the stack in the environment, checked here).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Construct } from "constructs";
@@ -111,11 +111,10 @@ export class SyncSet {
     if (isUnresolved(spec.workspace ?? "")) this.referencedWorkspaces.push(spec.workspace!);
     else this.workspaces.add(spec.workspace ?? "");
 
-    // the trigger: the entry itself as JSON (its secrets as placeholders, so `terraform plan` shows
-    // which fields of which plugin change, and a snapshot of the synthesized stack holds each body),
-    // then the references (Terraform resolves them: a new value is a change) and, for secrets, a
-    // digest that is itself sensitive
-    const parts = [escapeTemplate(JSON.stringify(entry)), ...Object.values(refs)];
+    // the trigger: a digest of the entry (its secrets as placeholders), the references (Terraform
+    // resolves them: a new value is a change) and, for secrets, a digest that is itself sensitive
+    const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
+    const parts = [digest, ...Object.values(refs)];
     if (secrets.length > 0) parts.push(secretDigest(spec.pluginId, secrets.map((s) => s.value)));
     this.triggersByPath.set(entry.path, parts.join(" "));
     return [];

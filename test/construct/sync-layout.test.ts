@@ -53,20 +53,9 @@ describe("the sync layout", () => {
     const after = syncOf(syncStack((stack) => (limits(stack), cors(stack, "https://admin.example.com"))).json).triggers_replace;
     expect(after["payments/limits"]).toBe(before["payments/limits"]);
     expect(after["payments/cors"]).not.toBe(before["payments/cors"]);
-    // the value is the plugin's entry as JSON, so that the plan shows which field changes
-    expect(JSON.parse(before["payments/cors"])).toEqual({
-      path: "payments/cors",
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      workspace: "",
-      payload: { name: "cors", service: { id: SERVICE }, config: { origins: ["https://app.example.com"] } },
-    });
-    expect(JSON.parse(after["payments/cors"]).payload.config).toEqual({ origins: ["https://admin.example.com"] });
-    // a secret is a placeholder in the JSON, then a digest that is sensitive, salted with the plugin id
-    const [limitsJson, secretDigest] = before["payments/limits"].split(" ");
-    expect(JSON.stringify(JSON.parse(limitsJson))).toBe(limitsJson);
-    expect(limitsJson).not.toContain(REDIS_PASSWORD);
-    expect(limitsJson).not.toContain("redis.internal");
-    expect(secretDigest).toMatch(/^\$\{sensitive\("[0-9a-f]{64}"\)\}$/);
+    expect(after["payments/cors"]).toMatch(/^[0-9a-f]{16}$/);
+    // a secret's digest is sensitive, and salted with the plugin id
+    expect(before["payments/limits"]).toMatch(/^[0-9a-f]{16} \$\{sensitive\("[0-9a-f]{64}"\)\}$/);
   });
 
   it("writes the desired set among the stack's assets at synth, literal secrets in it, none in cdk.tf.json", () => {
@@ -121,7 +110,7 @@ describe("the sync layout", () => {
       new PluginRateLimiting(stack, "limits", { id: id.stringValue, route: { id: ROUTE }, config: { minute: 5 } });
     });
     const sync = syncOf(json);
-    expect(sync.triggers_replace["payments/limits"]).toMatch(/^\{"path":"payments\/limits".*\} \$\{var\.limits_id\}$/);
+    expect(sync.triggers_replace["payments/limits"]).toMatch(/^[0-9a-f]{16} \$\{var\.limits_id\}$/);
     expect(Object.values(sync.provisioner[0]["local-exec"].environment)).toContain("${var.limits_id}");
   });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
 import { KongGatewayProvider, type KongGatewayProviderProps } from "../../src/index.js";
 import { maskRuntimeAssetHash } from "../../src/testing/snapshot.js";
@@ -42,29 +45,24 @@ export function applyRequest(configResource: any, triggersKey = "triggers_replac
 }
 
 /**
- * The sync layout's entries of a synthesized stack, by construct path: each plugin's trigger value
- * (its entry as JSON, then references and a secret digest, space-separated), the JSON part parsed.
+ * The desired set the sync layout writes at synth (`assets/kong-sync-…/desired.json`), for the stack
+ * `make` builds in a real `App` (Testing.synth writes no assets): its plugins by construct path, and
+ * the rest of the file.
  */
-export function syncEntries(json: any): Record<string, any> {
-  const [, sync] = Object.entries(resources(json)).find(([id]) => id.startsWith("kong_sync_")) ?? [];
-  if (!sync) throw new Error("no sync resource in the synthesized stack");
-  return Object.fromEntries(
-    Object.entries(sync.triggers_replace as Record<string, string>)
-      .filter(([key]) => key !== "(server url)")
-      .map(([key, value]) => [key, leadingJson(unescapeTemplate(value))]),
-  );
-}
-
-/** The JSON object a string starts with, before a space. */
-function leadingJson(value: string): any {
-  for (let end = value.indexOf("} "); end !== -1; end = value.indexOf("} ", end + 1)) {
-    try {
-      return JSON.parse(value.slice(0, end + 1));
-    } catch {
-      // a "} " inside a string of the JSON: look further
-    }
+export function desiredSet(make: (app: App) => TerraformStack): { request: any; plugins: Record<string, any> } {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), "kong-cdktf-desired-"));
+  try {
+    const app = new App({ outdir });
+    const stack = make(app);
+    app.synth();
+    const stackDir = path.join(outdir, "stacks", stack.node.id);
+    const dirs = readdirSync(path.join(stackDir, "assets")).filter((name) => name.startsWith("kong-sync-"));
+    if (dirs.length !== 1) throw new Error(`expected one desired set in ${stackDir}/assets, found ${dirs.length}`);
+    const request = JSON.parse(readFileSync(path.join(stackDir, "assets", dirs[0]!, "desired.json"), "utf8"));
+    return { request, plugins: Object.fromEntries(request.plugins.map((plugin: any) => [plugin.path, plugin])) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
   }
-  return JSON.parse(value);
 }
 
 export function unescapeTemplate(value: string): string {

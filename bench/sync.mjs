@@ -50,23 +50,24 @@ export async function benchSync({ dist, sizes, scratch, env, log }) {
     for (const { n, runs } of sizes) {
       const stacks = {};
       for (const change of ["none", "one", "all"]) stacks[change] = await synthStack({ dist }, n, kong.url, mkdtempSync(path.join(scratch, `sync-${n}-${change}-`)), "mixed-sync", change);
-      const floorDirs = {};
-      for (const [change, value] of [["none", () => "a"], ["one", (i) => (i === 0 ? "b" : "a")], ["all", () => "c"]]) {
-        floorDirs[change] = mkdtempSync(path.join(scratch, `floor-${n}-${change}-`));
-        writeFileSync(path.join(floorDirs[change], "cdk.tf.json"), JSON.stringify(floorConfig(n, value)));
-      }
-      // one terraform_data with a `true` provisioner: what any apply of a stack with a resource costs
-      // Terraform here, whatever else it does (its "change all" is its "change one")
-      const oneDirs = {};
-      for (const [change, value] of [["none", () => "a"], ["one", () => "b"], ["all", () => "c"]]) {
-        oneDirs[change] = mkdtempSync(path.join(scratch, `one-${n}-${change}-`));
-        writeFileSync(path.join(oneDirs[change], "cdk.tf.json"), JSON.stringify(floorConfig(1, value)));
-      }
-      const samples = { sync: Object.fromEntries(STEPS.map((s) => [s, []])), floor: Object.fromEntries(STEPS.map((s) => [s, []])), one: Object.fromEntries(STEPS.map((s) => [s, []])), writes: [] };
+      /** A working copy of `count` floor resources per change: none, the first one, all. */
+      const floorDirs = (name, count) =>
+        Object.fromEntries(
+          [["none", () => "a"], ["one", (i) => (i === 0 ? "b" : "a")], ["all", () => "c"]].map(([change, value]) => {
+            const dir = mkdtempSync(path.join(scratch, `${name}-${n}-${change}-`));
+            writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(floorConfig(count, value)));
+            return [change, dir];
+          }),
+        );
+      // and one terraform_data with a `true` provisioner: what any apply of a stack with a resource
+      // costs Terraform here, whatever else it does (its "change all" is its "change one")
+      const dirsOf = { floor: floorDirs("floor", n), one: floorDirs("one", 1), sync: stacks };
+      const perStep = () => Object.fromEntries(STEPS.map((s) => [s, []]));
+      const samples = { sync: perStep(), floor: perStep(), one: perStep(), writes: [] };
       for (let run = 0; run < runs; run++) {
         for (const variant of ["floor", "one", "sync"]) {
           reset(n);
-          const dirs = variant === "sync" ? stacks : variant === "one" ? oneDirs : floorDirs;
+          const dirs = dirsOf[variant];
           const workdir = TerraformWorkdir.create({ parentDir: scratch, env: { ...env, TF_PLUGIN_CACHE_DIR: "" } });
           try {
             const s = samples[variant];

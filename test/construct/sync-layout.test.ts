@@ -3,14 +3,11 @@
  * key per plugin whose value changes only with that plugin, the desired set written among the
  * stack's assets (literal secrets there, references through the environment), and its messages.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { App, LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { KongGatewayProvider, PluginAcl, PluginCors, PluginRateLimiting, PluginSession, type KongGatewayProviderProps } from "../../src/index.js";
 import { ENV, SYNC_VERSION } from "../../src/runtime/contract.js";
-import { resources, stackWithProvider, synthJson, thrown } from "../support/synth.js";
+import { desiredSet, resources, stackWithProvider, synthJson, thrown } from "../support/synth.js";
 
 const ROUTE = "3473c251-5b6c-4f45-b1ff-7ede735a366d";
 const SERVICE = "4473c251-5b6c-4f45-b1ff-7ede735a366d";
@@ -59,29 +56,21 @@ describe("the sync layout", () => {
   });
 
   it("writes the desired set among the stack's assets at synth, literal secrets in it, none in cdk.tf.json", () => {
-    const outdir = mkdtempSync(path.join(os.tmpdir(), "kong-cdktf-sync-layout-"));
-    try {
-      const app = new App({ outdir });
+    const { request: desired, tfJson: tf } = desiredSet((app) => {
       const stack = new TerraformStack(app, "payments");
       new LocalBackend(stack, { path: "terraform.tfstate" });
       new KongGatewayProvider(stack, "kong", { serverUrl: "http://kong.internal:8001", layout: "sync", kongVersion: "3.9" });
       limits(stack);
       cors(stack);
-      app.synth();
-      const dir = path.join(outdir, "stacks", "payments");
-      const folder = readdirSync(path.join(dir, "assets")).find((entry) => entry.startsWith("kong-sync-"))!;
-      const desired = JSON.parse(readFileSync(path.join(dir, "assets", folder, "desired.json"), "utf8"));
-      expect(desired).toMatchObject({ version: SYNC_VERSION, serverUrl: "http://kong.internal:8001", target: { edition: "enterprise", version: "3.9" } });
-      expect(desired.plugins.map((p: { path: string }) => p.path)).toEqual(["payments/limits", "payments/cors"]);
-      expect(desired.plugins[0].payload.config.redis.password).toBe(REDIS_PASSWORD);
-      expect(Object.keys(desired.facts).sort()).toEqual(["cors", "rate-limiting"]);
-      const tf = readFileSync(path.join(dir, "cdk.tf.json"), "utf8");
-      expect(tf).not.toContain(REDIS_PASSWORD);
-      expect(tf).not.toContain(Buffer.from(REDIS_PASSWORD).toString("base64"));
-      expect(tf).not.toContain(`${ENV.refPrefix}s`);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+      return stack;
+    });
+    expect(desired).toMatchObject({ version: SYNC_VERSION, serverUrl: "http://kong.internal:8001", target: { edition: "enterprise", version: "3.9" } });
+    expect(desired.plugins.map((p: { path: string }) => p.path)).toEqual(["payments/limits", "payments/cors"]);
+    expect(desired.plugins[0].payload.config.redis.password).toBe(REDIS_PASSWORD);
+    expect(Object.keys(desired.facts).sort()).toEqual(["cors", "rate-limiting"]);
+    expect(tf).not.toContain(REDIS_PASSWORD);
+    expect(tf).not.toContain(Buffer.from(REDIS_PASSWORD).toString("base64"));
+    expect(tf).not.toContain(`${ENV.refPrefix}s`);
   });
 
   it("passes a referenced secret through the environment, marked sensitive, and names its variable in the trigger", () => {

@@ -46,10 +46,10 @@ export function applyRequest(configResource: any, triggersKey = "triggers_replac
 
 /**
  * The desired set the sync layout writes at synth (`assets/kong-sync-…/desired.json`), for the stack
- * `make` builds in a real `App` (Testing.synth writes no assets): its plugins by construct path, and
- * the rest of the file.
+ * `make` builds in a real `App` (Testing.synth writes no assets): its plugins by construct path, the
+ * rest of the file, and the stack's `cdk.tf.json` as written beside it.
  */
-export function desiredSet(make: (app: App) => TerraformStack): { request: any; plugins: Record<string, any> } {
+export function desiredSet(make: (app: App) => TerraformStack): { request: any; plugins: Record<string, any>; tfJson: string } {
   const outdir = mkdtempSync(path.join(os.tmpdir(), "kong-cdktf-desired-"));
   try {
     const app = new App({ outdir });
@@ -59,7 +59,8 @@ export function desiredSet(make: (app: App) => TerraformStack): { request: any; 
     const dirs = readdirSync(path.join(stackDir, "assets")).filter((name) => name.startsWith("kong-sync-"));
     if (dirs.length !== 1) throw new Error(`expected one desired set in ${stackDir}/assets, found ${dirs.length}`);
     const request = JSON.parse(readFileSync(path.join(stackDir, "assets", dirs[0]!, "desired.json"), "utf8"));
-    return { request, plugins: Object.fromEntries(request.plugins.map((plugin: any) => [plugin.path, plugin])) };
+    const tfJson = readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8");
+    return { request, plugins: Object.fromEntries(request.plugins.map((plugin: any) => [plugin.path, plugin])), tfJson };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -223,7 +223,7 @@ async function run(example: Example): Promise<Outcome> {
   const scope = global ? {} : scopes?.has("route") ? { route: { id: ROUTE } } : scopes?.has("service") ? { service: { id: SERVICE } } : {};
   const app = Testing.app();
   const stack = new TerraformStack(app, "corpus");
-  new library.KongGatewayProvider(stack, "kong", { kongVersion: "3.15", edition: "enterprise" });
+  new library.KongGatewayProvider(stack, "kong", { kongVersion: "3.15", edition: "enterprise", layout: "per-resource" });
   let json: any;
   try {
     new ClassOf(stack, "example", { ...scope, config });

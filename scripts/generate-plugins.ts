@@ -1,6 +1,7 @@
 /**
  * The generator: Kong's published data (../shared/kong) → this project's tables of facts, the typed
- * construct of every plugin, the emulator's compact JSON Schemas and the plugin reference pages.
+ * construct of every plugin, the emulator's compact JSON Schemas and the plugin reference pages; from
+ * Kong's Admin API specifications, the facts and the emulator's JSON Schemas of the core entities.
  *
  *   npm run generate             write every generated file (and delete stale ones)
  *   tsx scripts/generate-plugins.ts --check   exit 1, listing them, when the committed files differ
@@ -13,6 +14,8 @@ import * as path from "node:path";
 import { buildPluginFacts } from "./generate/build-facts.js";
 import { emitConstructs } from "./generate/emit-constructs.js";
 import { emitDocs } from "./generate/emit-docs.js";
+import { emitEntities, readAdminApi } from "./generate/entity-facts.js";
+import { emitEntityConstructs } from "./generate/emit-entities.js";
 import { emitFacts } from "./generate/emit-facts.js";
 import { emitJsonSchemas } from "./generate/emit-json-schemas.js";
 import type { Files } from "./generate/emit.js";
@@ -23,7 +26,7 @@ export const ROOT = path.resolve(__dirname, "..");
 export const DATA = process.env.KONG_DATA_DIR ? path.resolve(process.env.KONG_DATA_DIR) : path.resolve(ROOT, "..", "shared", "kong");
 
 /** The directories the generator owns: every file in them is generated. */
-export const GENERATED_DIRS = ["src/schema/generated", "src/plugins/generated", "src/testing/generated", "docs/plugins"];
+export const GENERATED_DIRS = ["src/schema/generated", "src/plugins/generated", "src/entities/generated", "src/testing/generated", "docs/plugins"];
 
 /** Every generated file, from the data directory. */
 export function generate(dataDir = DATA): Files {
@@ -34,6 +37,8 @@ export function generate(dataDir = DATA): Files {
   emitConstructs(files, facts, kong);
   emitJsonSchemas(files, kong);
   emitDocs(files, facts, kong);
+  const entities = emitEntities(files, readAdminApi(dataDir, kong), kong, new Map(facts.map((f) => [f.name, f])));
+  emitEntityConstructs(files, entities);
   return files;
 }
 

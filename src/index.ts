@@ -35,3 +35,6 @@ export {
 } from "./kong-plugin.js";
 export { KongPluginValidationError } from "./schema/validate.js";
 export * from "./plugins/generated/index.js";
+export { KongEntityConstruct, type KongEntityProps } from "./kong-entity.js";
+export { KongEntityValidationError } from "./schema/validate.js";
+export * from "./entities/generated/index.js";

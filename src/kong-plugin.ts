@@ -3,6 +3,7 @@ import type { DataResource, NullResource } from "./internal/cdk.js";
 import { claimPlugin, derivedId, pluginResources, referencesNeedInput, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
+import { KongEntityConstruct, referenceProblem } from "./kong-entity.js";
 import { attributesAt } from "./schema/engine/facts-schema.js";
 import { convertPluginProps, kongPathToProps, validatePluginBody } from "./schema/engine/validate-plugin.js";
 import type { FieldFacts, PluginFacts } from "./schema/facts.js";
@@ -191,6 +192,14 @@ export abstract class KongPluginConstruct extends Construct {
 
     const body = converted.body;
     const issues: ValidationIssue[] = [...converted.issues];
+    // a construct given as a scope: of the right kind, the same provider and workspace
+    const scopeProps = props as KongPluginEntityProps & { readonly consumer?: unknown; readonly consumerGroup?: unknown };
+    for (const [prop, kind] of [["route", "routes"], ["service", "services"], ["consumer", "consumers"], ["consumerGroup", "consumer_groups"]] as const) {
+      const value = scopeProps[prop];
+      if (!(value instanceof KongEntityConstruct)) continue;
+      const problem = referenceProblem(this, value, kind);
+      if (problem) issues.push({ code: "invalid_value", kongPath: [prop === "consumerGroup" ? "consumer_group" : prop], propPath: prop, value: `${value.kind} at "${value.node.path}"`, message: problem });
+    }
     const namer = configInKongNames ? (kongPath: ReadonlyArray<string | number>) => (kongPath[0] === "config" ? formatPath(kongPath) : kongPathToProps(facts, kongPath)) : undefined;
     const found = validatePluginBody(facts, body, this.provider.target, isUnresolved, namer);
     const named = configInKongNames ? found.map((issue) => (issue.kongPath[0] === "config" ? inKongNames(facts, issue) : issue)) : found;

@@ -7,7 +7,7 @@ import { KONG_GENERATED_FIELDS } from "../../src/schema/kong-generated.js";
 import type { KongData, SchemaNode } from "./kong-data.js";
 
 /** A field in the versions that have it: version index → its JSON Schema node (and whether required). */
-type Sources = Map<number, { readonly node: SchemaNode; readonly required: boolean; readonly referenceable: boolean }>;
+export type Sources = Map<number, { readonly node: SchemaNode; readonly required: boolean; readonly referenceable: boolean }>;
 
 const maskOf = (indexes: Iterable<number>) => [...indexes].reduce((mask, i) => mask | (1 << i), 0);
 
@@ -86,7 +86,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * One field over the versions that have it. `parentMask`: the versions its parent exists in; the
  * field's own `v` is written only when it differs. `path`: Kong's dotted path, for referenceable lists.
  */
-function buildField(sources: Sources, parentMask: number, path: string, data: PluginData): FieldFacts {
+export function buildField(sources: Sources, parentMask: number, path: string, data: PluginData): FieldFacts {
   const indexes = [...sources.keys()].sort((a, b) => a - b);
   const mask = maskOf(indexes);
   const newest = indexes[indexes.length - 1]!;
@@ -137,7 +137,7 @@ function buildField(sources: Sources, parentMask: number, path: string, data: Pl
   return field;
 }
 
-interface PluginData {
+export interface PluginData {
   referenceable(index: number, path: string): boolean;
   /** whether Kong generates the field's value (the hand table of `kong-generated.ts`) */
   generated(path: string): boolean;

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * `kong-gateway-cdktf`: adopt live plugins (`import`), find drift (`diff`) and check a plugin
- * configuration offline (`validate`). {@link main} returns the exit code; only the bootstrap at the
- * bottom touches `process`.
+ * configuration offline (`validate`), serve an offline Kong Admin API (`emulator`). {@link main}
+ * returns the exit code; only the bootstrap at the bottom touches `process`.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { diffCommand, DIFF_HELP } from "./diff-command.js";
+import { emulatorCommand, EMULATOR_HELP } from "./emulator-command.js";
 import { importCommand, IMPORT_HELP } from "./import-command.js";
 import { CliUsageError, EXIT, Output, type CliEnv, type CliIo, type Command } from "./io.js";
 import { validateCommand, VALIDATE_HELP } from "./validate-command.js";
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly help: string; r
   import: { run: importCommand, help: IMPORT_HELP, summary: "print TypeScript that adopts live plugins" },
   diff: { run: diffCommand, help: DIFF_HELP, summary: "compare a synthesized app with live Kong (drift)" },
   validate: { run: validateCommand, help: VALIDATE_HELP, summary: "validate a plugin configuration, or a synthesized app, offline" },
+  emulator: { run: emulatorCommand, help: EMULATOR_HELP, summary: "serve an offline Kong Admin API until interrupted" },
 };
 
 export const TOOL_HELP = `usage: ${TOOL} <command> [options]

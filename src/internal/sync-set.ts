@@ -11,9 +11,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Construct } from "constructs";
 import { Fn, TerraformStack, type ISynthesisSession } from "./cdk.js";
-import { ENV, MAX_ENV_TOTAL_BYTES, SYNC_VERSION, type RefPlaceholder, type SyncPlugin, type SyncRequest } from "../runtime/contract.js";
+import { ENV, MAX_ENV_TOTAL_BYTES, SYNC_VERSION, type RefPlaceholder, type SyncEntity, type SyncPlugin, type SyncRequest } from "../runtime/contract.js";
 import type { KongTarget } from "../schema/engine/target.js";
-import type { PluginFacts } from "../schema/facts.js";
+import type { EntityFacts, PluginFacts } from "../schema/facts.js";
 import { withValueAt, type ValidationIssue } from "../schema/validate.js";
 import { secretDigest, secretExpression, withoutId, withoutSecrets } from "./plugin-resources.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
@@ -36,8 +36,23 @@ export interface SyncPluginSpec {
   readonly facts?: PluginFacts;
 }
 
+/** One core entity as the sync layout records it. */
+export interface SyncEntitySpec {
+  readonly scope: Construct;
+  readonly kind: string;
+  readonly id: string;
+  readonly workspace?: string;
+  readonly adopt: boolean;
+  /** the validated Kong body; references are cdktf tokens */
+  readonly body: Record<string, unknown>;
+  readonly secretPaths: ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number>; readonly propPath: string }>;
+  readonly facts: EntityFacts;
+}
+
 export class SyncSet {
   private readonly plugins: SyncPlugin[] = [];
+  private readonly entities: SyncEntity[] = [];
+  private readonly entityFacts = new Map<string, EntityFacts>();
   private readonly triggersByPath = new Map<string, string>();
   private readonly environment: Record<string, string> = {};
   private readonly facts = new Map<string, PluginFacts>();
@@ -120,6 +135,58 @@ export class SyncSet {
     return [];
   }
 
+  /** Records an entity, as {@link add} a plugin. */
+  addEntity(spec: SyncEntitySpec): ValidationIssue[] {
+    const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths, (i) => `s${this.secrets + i}`);
+    const nextRef = this.refs;
+    let refCount = 0;
+    const { payload, refs } = extractRefs({ id: spec.id, workspace: spec.workspace ?? "", payload: withoutId(body) }, () => `r${nextRef + refCount++}`);
+    const environment: Record<string, string> = {};
+    let bytes = 0;
+    for (const [ref, value] of Object.entries(refs)) {
+      environment[`${ENV.refPrefix}${ref}`] = value;
+      bytes += ENV.refPrefix.length + ref.length + 2 + REFERENCE_BYTES;
+    }
+    for (const { ref, value } of secrets) if (isUnresolved(value)) bytes += ENV.refPrefix.length + ref.length + 2 + REFERENCE_BYTES;
+    if (this.environmentBytes + bytes > MAX_ENV_TOTAL_BYTES) {
+      return [
+        {
+          code: "invalid_value",
+          kongPath: [],
+          propPath: "(entity)",
+          value: `${this.plugins.length + this.entities.length + 1} plugins and entities`,
+          message: `the references and secrets of the provider's plugins and entities must fit the environment of its sync provisioner (${Math.floor(MAX_ENV_TOTAL_BYTES / 1024)} KiB; Linux limits a process's environment to 2 MiB): split them over several KongGatewayProviders or stacks`,
+        },
+      ];
+    }
+    let filePayload = payload.payload as Record<string, unknown>;
+    for (const { ref, value, path: kongPath } of secrets) {
+      if (isUnresolved(value)) environment[`${ENV.refPrefix}${ref}`] = secretExpression(spec.scope, ref, value);
+      else filePayload = withValueAt(filePayload, kongPath, value) as Record<string, unknown>;
+    }
+    Object.assign(this.environment, environment);
+    this.environmentBytes += bytes;
+    this.refs += refCount;
+    this.secrets += secrets.length;
+    const entry: SyncEntity = {
+      kind: spec.kind,
+      path: spec.scope.node.path,
+      id: payload.id as SyncEntity["id"],
+      workspace: payload.workspace as SyncEntity["workspace"],
+      ...(spec.adopt ? { adopt: true } : {}),
+      payload: payload.payload as Record<string, unknown>,
+    };
+    this.entities.push({ ...entry, payload: filePayload });
+    this.entityFacts.set(spec.kind, spec.facts);
+    if (isUnresolved(spec.workspace ?? "")) this.referencedWorkspaces.push(spec.workspace!);
+    else this.workspaces.add(spec.workspace ?? "");
+    const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
+    const parts = [digest, ...Object.values(refs)];
+    if (secrets.length > 0) parts.push(secretDigest(spec.id, secrets.map((s) => s.value)));
+    this.triggersByPath.set(entry.path, parts.join(" "));
+    return [];
+  }
+
   /** The sync resource's triggers: one key per plugin, its construct path. */
   triggers(): Record<string, string> {
     return Object.fromEntries(this.triggersByPath);
@@ -144,6 +211,9 @@ export class SyncSet {
       target: { edition: target.edition, version: target.version },
       plugins: this.plugins,
       facts: Object.fromEntries([...this.facts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      ...(this.entities.length > 0
+        ? { entities: this.entities, entityFacts: Object.fromEntries([...this.entityFacts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) }
+        : {}),
     };
     const file = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory, this.file);
     mkdirSync(path.dirname(file), { recursive: true });

@@ -7,7 +7,7 @@
  * `errors.ts`) and their messages hold neither the admin token nor a session secret.
  */
 import type { Dispatcher } from "undici";
-import { KongResponseError, type KongApiError } from "./errors.js";
+import { KongApiError, KongResponseError } from "./errors.js";
 import { apiErrorFor, messageOf } from "./kong-errors.js";
 import type { Redactor, RetryEvent } from "./log.js";
 import { MAX_PAGE_BYTES, RETRY_STATUSES, Transport, type Answer } from "./transport.js";
@@ -169,6 +169,22 @@ export interface PluginDescription {
   readonly propPathOf: (kongPath: ReadonlyArray<string | number>) => string;
 }
 
+/** A core entity as Kong returns it. */
+export interface KongEntity {
+  readonly id: string;
+  readonly created_at?: number;
+  readonly updated_at?: number;
+  readonly tags?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/** How Kong's error messages name an entity and its fields. */
+export interface EntityDescription {
+  /** the entity in a sentence: `service`, `key-auth credential` */
+  readonly entity: string;
+  readonly propPathOf: (kongPath: ReadonlyArray<string | number>) => string;
+}
+
 export class KongAdminClient {
   private readonly http: Transport;
 
@@ -221,6 +237,11 @@ export class KongAdminClient {
    * with very large configurations) is asked for again with half as many plugins, down to one.
    */
   async *listPlugins(workspace: string | undefined, options: ListPluginsOptions = {}): AsyncGenerator<KongPlugin, void, undefined> {
+    yield* this.pages(this.pluginsPath(workspace), workspace, options, (item, answer) => this.plugin(item, answer), "plugins");
+  }
+
+  /** Every page of a listing (following `offset`); a page larger than 16 MiB is asked for again with half as many items, down to one. */
+  private async *pages<T>(path: string, workspace: string | undefined, options: ListPluginsOptions, item: (value: unknown, answer: Answer) => T, what: string): AsyncGenerator<T, void, undefined> {
     const offsets = new Set<string>();
     let offset: string | undefined;
     let size = options.size;
@@ -232,7 +253,7 @@ export class KongAdminClient {
       const search = query.toString();
       let answer: Answer;
       try {
-        answer = await this.http.send("GET", `${this.pluginsPath(workspace)}${search ? `?${search}` : ""}`, undefined, true, MAX_PAGE_BYTES);
+        answer = await this.http.send("GET", `${path}${search ? `?${search}` : ""}`, undefined, true, MAX_PAGE_BYTES);
       } catch (error) {
         const current = size ?? DEFAULT_PAGE_SIZE;
         if (!(error instanceof KongResponseError && /: larger than \d+ MiB$/.test(error.message)) || current <= 1) throw error;
@@ -242,14 +263,76 @@ export class KongAdminClient {
       if (answer.status !== 200) throw await this.errorFor(answer, workspace);
       const page = this.jsonObject(answer);
       const data = isEmptyObject(page.data) ? [] : page.data;
-      if (!Array.isArray(data)) throw this.invalid(answer, "expected a page of plugins (no data list)");
-      for (const item of data) yield this.plugin(item, answer);
+      if (!Array.isArray(data)) throw this.invalid(answer, `expected a page of ${what} (no data list)`);
+      for (const value of data) yield item(value, answer);
       const next = page.offset;
       if (typeof next !== "string" || next === "") return;
       if (offsets.has(next)) throw this.invalid(answer, "Kong returned the same page offset twice");
       offsets.add(next);
       offset = next;
     }
+  }
+
+  /** `GET /{workspace}/{collection}/{id}`: the entity, or undefined when there is none. */
+  async getEntity(collection: string, workspace: string | undefined, id: string, describe?: EntityDescription): Promise<KongEntity | undefined> {
+    const answer = await this.http.send("GET", this.entityPath(collection, workspace, id));
+    if (isNotFound(answer)) return undefined;
+    if (answer.status !== 200) throw await this.errorFor(answer, workspace, describe);
+    return this.entity(this.jsonObject(answer), answer);
+  }
+
+  /** `PUT /{workspace}/{collection}/{id}`: creates or wholly replaces the entity; returns it as Kong stored it. */
+  async putEntity(collection: string, workspace: string | undefined, id: string, body: Readonly<Record<string, unknown>>, describe?: EntityDescription): Promise<KongEntity> {
+    const answer = await this.http.send("PUT", this.entityPath(collection, workspace, id), body);
+    if (answer.status !== 200 && answer.status !== 201) throw await this.errorFor(answer, workspace, describe);
+    return this.entity(this.jsonObject(answer), answer);
+  }
+
+  /** `POST /{workspace}/{collection}` with the id in the body: creates the entity (where Kong's `PUT` only updates). */
+  async postEntity(collection: string, workspace: string | undefined, id: string, body: Readonly<Record<string, unknown>>, describe?: EntityDescription): Promise<KongEntity> {
+    const answer = await this.http.send("POST", `${workspace ? `/${encodeURIComponent(workspace)}` : ""}/${collection}`, { ...body, id });
+    // a retry after a lost answer meets the entity the first attempt created (Kong's primary key violation)
+    if ((answer.status === 400 || answer.status === 409) && answer.kind === "json" && (answer.body as { code?: unknown } | null)?.code === 3 && answer.attempts > 1) {
+      const created = await this.getEntity(collection, workspace, id, describe);
+      if (created) return created;
+    }
+    if (answer.status !== 200 && answer.status !== 201) throw await this.errorFor(answer, workspace, describe);
+    return this.entity(this.jsonObject(answer), answer);
+  }
+
+  /** `DELETE /{workspace}/{collection}/{id}`: true on 204, false on 404 (nothing to delete). */
+  async deleteEntity(collection: string, workspace: string | undefined, id: string, describe?: EntityDescription): Promise<boolean> {
+    const answer = await this.http.send("DELETE", this.entityPath(collection, workspace, id));
+    if (answer.status === 204 || answer.status === 200) return true;
+    if (isNotFound(answer)) return false;
+    throw await this.errorFor(answer, workspace, describe);
+  }
+
+  /** `GET /{workspace}/{collection}?tags=…`, every page. */
+  async *listEntities(collection: string, workspace: string | undefined, options: ListPluginsOptions = {}): AsyncGenerator<KongEntity, void, undefined> {
+    yield* this.pages(`${workspace ? `/${encodeURIComponent(workspace)}` : ""}/${collection}`, workspace, options, (item, answer) => this.entity(item, answer), "entities");
+  }
+
+  /**
+   * `GET /{workspace}/tags/{tag}`, every page: what carries the tag, of every kind (Kong's DAO name
+   * and id of each), or undefined where this Kong has no such endpoint.
+   */
+  async tagged(workspace: string | undefined, tag: string): Promise<Array<{ readonly kind: string; readonly id: string }> | undefined> {
+    const found: Array<{ kind: string; id: string }> = [];
+    const path = `${workspace ? `/${encodeURIComponent(workspace)}` : ""}/tags/${encodeURIComponent(tag)}`;
+    try {
+      for await (const item of this.pages(path, workspace, { size: 1000 }, (value, answer) => {
+        const row = value as { entity_name?: unknown; entity_id?: unknown } | null;
+        if (row === null || typeof row !== "object" || typeof row.entity_name !== "string" || typeof row.entity_id !== "string") {
+          throw this.invalid(answer, "expected tagged entities with an entity_name and an entity_id");
+        }
+        return { kind: row.entity_name, id: row.entity_id };
+      }, "tagged entities")) found.push(item);
+    } catch (error) {
+      if (error instanceof KongApiError && error.status === 404) return undefined;
+      throw error;
+    }
+    return found;
   }
 
   /**
@@ -296,6 +379,16 @@ export class KongAdminClient {
     await this.http.close();
   }
 
+  private entityPath(collection: string, workspace: string | undefined, id: string): string {
+    return `${workspace ? `/${encodeURIComponent(workspace)}` : ""}/${collection}/${encodeURIComponent(id)}`;
+  }
+
+  private entity(value: unknown, answer: Answer): KongEntity {
+    const entity = value as Partial<KongEntity> | null;
+    if (entity === null || typeof entity !== "object" || typeof entity.id !== "string") throw this.invalid(answer, "expected an entity with an id");
+    return entity as KongEntity;
+  }
+
   private pluginsPath(workspace: string | undefined): string {
     return `${workspace ? `/${encodeURIComponent(workspace)}` : ""}/plugins`;
   }
@@ -334,7 +427,7 @@ export class KongAdminClient {
     });
   }
 
-  private async errorFor(answer: Answer, workspace: string | undefined, describe?: PluginDescription): Promise<KongApiError | KongResponseError> {
+  private async errorFor(answer: Answer, workspace: string | undefined, describe?: PluginDescription | EntityDescription): Promise<KongApiError | KongResponseError> {
     if (answer.kind === "html" && !RETRY_STATUSES.has(answer.status)) {
       return this.invalid(answer, "expected JSON but got an HTML page: point the server URL at Kong's Admin API (usually port 8001)");
     }
@@ -369,7 +462,7 @@ export class KongAdminClient {
         hasToken: this.http.hasToken,
         ...(typeof info?.edition === "string" ? { edition: info.edition } : {}),
         ...(typeof info?.version === "string" ? { version: info.version } : {}),
-        ...(describe ? { plugin: describe.name } : {}),
+        ...(describe && "entity" in describe ? { entity: describe.entity } : describe ? { plugin: describe.name } : {}),
       },
       this.http.redactor,
       propPathOf,

@@ -84,6 +84,29 @@ export interface SyncRequest {
   readonly plugins: readonly SyncPlugin[];
   /** the tables of facts of the plugin kinds used (all but `session`, whose rules are built in), by name */
   readonly facts: Readonly<Record<string, unknown>>;
+  /**
+   * The core entities (services, routes, consumers, credentials, …), parents before children.
+   * @default - none
+   */
+  readonly entities?: readonly SyncEntity[];
+  /** the tables of facts of the entity kinds used, by DAO name */
+  readonly entityFacts?: Readonly<Record<string, unknown>>;
+}
+
+/** One core entity of a {@link SyncRequest}. */
+export interface SyncEntity {
+  /** Kong's DAO name of its kind (`services`, `keyauth_credentials`) */
+  readonly kind: string;
+  /** the construct path, for messages */
+  readonly path: string;
+  /** the entity id, or a placeholder for a reference */
+  readonly id: string | RefPlaceholder;
+  /** "" for none (unprefixed paths), or a placeholder for a reference */
+  readonly workspace: string | RefPlaceholder;
+  /** the construct names the id: it may take over an entity another stack owns */
+  readonly adopt?: boolean;
+  /** the Kong body in Kong's names, without the id */
+  readonly payload: Record<string, unknown>;
 }
 
 /** One plugin of a {@link SyncRequest}. */

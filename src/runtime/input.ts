@@ -13,7 +13,8 @@ import {
   type CurrentEntry,
 } from "./contract.js";
 import { readFileSync } from "node:fs";
-import type { PluginFacts } from "../schema/facts.js";
+import type { EntityFacts, PluginFacts } from "../schema/facts.js";
+import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
 import { targetProblem } from "../schema/engine/target.js";
 import { KongRequestError } from "./errors.js";
 import { normaliseServerUrl, showServerUrl } from "./server-url.js";
@@ -135,6 +136,20 @@ export interface SyncInput {
   readonly owner: string;
   readonly target: ApplyRequest["target"];
   readonly plugins: readonly DesiredPlugin[];
+  /** the core entities, parents before children */
+  readonly entities: readonly DesiredEntity[];
+}
+
+/** One entity of the desired set, its placeholders resolved. */
+export interface DesiredEntity {
+  /** Kong's DAO name of its kind */
+  readonly kind: string;
+  readonly path: string;
+  readonly id: string;
+  readonly workspace: string | undefined;
+  readonly adopt: boolean;
+  readonly payload: Record<string, unknown>;
+  readonly facts: EntityFacts;
 }
 
 /**
@@ -187,7 +202,26 @@ export function readSyncInput(env: Env): SyncInput {
     }
     return { path: item.path, id, workspace, adopt: item.adopt === true, custom, payload, facts: facts as PluginFacts | undefined };
   });
-  return { serverUrl, owner, target, plugins };
+  const entityFacts = isObject(raw.entityFacts) ? raw.entityFacts : {};
+  if (raw.entities !== undefined && !Array.isArray(raw.entities)) throw fail("entities must be a list");
+  const entities = ((raw.entities as unknown[] | undefined) ?? []).map((item, i): DesiredEntity => {
+    const at = (problem: string) => fail(`entities[${i}]: ${problem}`);
+    if (!isObject(item)) throw at("expected a JSON object");
+    if (typeof item.path !== "string") throw at("path must be a string");
+    const kind = typeof item.kind === "string" ? ENTITY_KIND_BY_NAME.get(item.kind) : undefined;
+    if (!kind) throw at(`kind must be one of: ${[...ENTITY_KIND_BY_NAME.keys()].join(", ")}`);
+    const id = checkPluginId(resolve(item.id, ["id"], env), at, "entity");
+    const workspace = checkWorkspace(resolve(item.workspace, ["workspace"], env), at);
+    const key = `${kind.name} ${workspace ?? ""} ${id.toLowerCase()}`;
+    if (seen.has(key)) throw at(`${kind.what} ${id} is declared twice`);
+    seen.add(key);
+    const payload = resolve(item.payload, [], env);
+    if (!isObject(payload)) throw at("payload must be a JSON object");
+    const facts = entityFacts[kind.name];
+    if (!isObject(facts) || facts.name !== kind.name || !isObject(facts.fields)) throw at(`no table of facts of ${kind.name} in the desired set`);
+    return { kind: kind.name, path: item.path, id, workspace, adopt: item.adopt === true, payload, facts: facts as unknown as EntityFacts };
+  });
+  return { serverUrl, owner, target, plugins, entities };
 }
 
 /** What `teardown` reads: where the stack's plugins are, and its owner token. */
@@ -439,8 +473,8 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-function checkPluginId(value: unknown, fail: (problem: string) => Error): string {
-  if (typeof value !== "string" || !UUID.test(value)) throw fail(`the plugin id must be a UUID, got ${describe(value)}`);
+function checkPluginId(value: unknown, fail: (problem: string) => Error, what = "plugin"): string {
+  if (typeof value !== "string" || !UUID.test(value)) throw fail(`the ${what} id must be a UUID, got ${describe(value)}`);
   return value;
 }
 

@@ -36,6 +36,8 @@ export interface ErrorAnswer {
   readonly version?: string;
   /** Kong's name of the plugin written (a `PUT`), for messages */
   readonly plugin?: string;
+  /** the core entity written (a `PUT`), in a sentence (`service`, `key-auth credential`), for messages */
+  readonly entity?: string;
 }
 
 /**
@@ -104,7 +106,7 @@ export function apiErrorFor(
     const count = violations.length === 1 ? "1 schema violation" : `${violations.length} schema violations`;
     const lines = violations.map((v) => `  - ${formatViolation(v)}`);
     return new KongSchemaViolationError(
-      r([`kong rejected the ${answer.plugin ? `${answer.plugin} plugin` : "plugin"} (${request}) with ${count}:`, ...lines].join("\n")),
+      r([`kong rejected the ${answer.entity ?? (answer.plugin ? `${answer.plugin} plugin` : "plugin")} (${request}) with ${count}:`, ...lines].join("\n")),
       details,
       violations,
     );
@@ -117,7 +119,7 @@ export function apiErrorFor(
       const entity = singular(match[2]!);
       const id = match[1]!;
       return new KongForeignKeyError(
-        r(`${entity} ${id} does not exist ${where} (${request}): create the ${entity} first, or fix the ${entity} id of the plugin`),
+        r(`${entity} ${id} does not exist ${where} (${request}): create the ${entity} first, or fix the ${entity} id of the ${answer.entity ?? "plugin"}`),
         details,
         entity,
         id,
@@ -127,6 +129,14 @@ export function apiErrorFor(
   }
 
   if (answer.status === 409 || kongCode === 5) {
+    if (answer.entity) {
+      const taken = /'\{(\w+)="([^"]*)"\}'/.exec(kongMessage ?? "");
+      const what = taken ? `${taken[1]} "${taken[2]}"` : "the same unique value";
+      return new KongUniqueViolationError(
+        r(`another ${answer.entity} ${where} already has ${what} (${request}): Kong keeps ${taken ? `${taken[1]}s` : "it"} unique; choose another one, or adopt that ${answer.entity} by its id`),
+        details,
+      );
+    }
     return new KongUniqueViolationError(r(uniqueMessage(kongMessage ?? "", request, where, answer.plugin)), details);
   }
 

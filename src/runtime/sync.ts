@@ -14,6 +14,9 @@ import { KongConfigError } from "./errors.js";
 import { readReapInput, readSyncInput, readTeardownInput, type DesiredPlugin, type Env } from "./input.js";
 import { ownerTag } from "./ownership.js";
 import type { ValidationIssue } from "../schema/validate.js";
+import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
+import { DEFAULT_TARGET, resolveTarget } from "../schema/engine/target.js";
+import { byRank, deleteEntity, entityKey, foreignId, liveEntities, ownedEntities, referencedIds, writeEntity, type OwnedEntity } from "./sync-entities.js";
 
 /** How many requests `sync` has in flight at once. */
 export const SYNC_CONCURRENCY = 8;
@@ -49,10 +52,26 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
     if (issues.length > 0) problems.push(formatValidationIssues(`${name} plugin at "${plugin.path}"`, issues));
     return { plugin, rules };
   });
+  const target = resolveTarget(input.target ?? DEFAULT_TARGET);
+  if (input.entities.length > 0) {
+    const { validateEntityBody, entitySecretPaths } = await import("../schema/engine/validate-entity.js");
+    const { valueAt } = await import("../schema/validate.js");
+    for (const entity of input.entities) {
+      const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
+      for (const { kongPath } of entitySecretPaths(kind, entity.facts, entity.payload, target.dataIndex)) logger.redactor.add(valueAt(entity.payload, kongPath));
+      const issues = validateEntityBody(kind, entity.facts, entity.payload, target);
+      if (issues.length > 0) problems.push(formatValidationIssues(`${kind.what} at "${entity.path}"`, issues));
+    }
+  }
   if (problems.length > 0) throw new KongConfigError(logger.redactor.redact(problems.join("\n")));
 
   const client = context.client(input.serverUrl);
-  const owned = await ownedPlugins(client, input.owner, await workspacesOf(client, input.plugins, input.target?.edition));
+  const workspaces = await workspacesOf(client, [...input.plugins, ...input.entities], input.target?.edition);
+  const owned = await ownedPlugins(client, input.owner, workspaces);
+  const ownedOthers = await ownedEntities(client, input.owner, workspaces);
+  const liveOthers = input.entities.length > 0 || ownedOthers.size > 0 ? await liveEntities(client, input.owner, input.entities, ownedOthers) : new Map();
+  const declaredEntities = new Set(input.entities.map((entity) => entityKey(entity.kind, unprefixed(entity.workspace), entity.id)));
+  const entityTally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
   const declared = new Set(input.plugins.map((plugin) => keyOf(plugin.workspace, plugin.id)));
   const tally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
   // what the per-resource layout wrote, from its reaper's list: tagged with a token of its own per plugin
@@ -79,7 +98,53 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
     }
   });
 
+  // then the entities the code no longer declares, children first (a cascade may have taken some)
+  const removedEntities = [...ownedOthers.entries()].filter(([key]) => !declaredEntities.has(key)).map(([, owned]) => owned);
+  for (const group of byRank(removedEntities, (entity) => entity.kind.name).reverse()) {
+    await inParallel(group, async (entity: OwnedEntity) => {
+      try {
+        await deleteEntity(client.fork(), entity, logger, Date.now());
+        entityTally.deleted++;
+      } catch (error) {
+        logger.error(error);
+        entityTally.failed++;
+      }
+    });
+  }
+  // the declared entities, parents first: a route's service exists before the route is written; what
+  // refers to an entity that could not be written is not tried (Kong would refuse it for the same reason)
+  const notWritten = new Map<string, string>();
+  const blockedBy = (ids: readonly string[]) => ids.map((id) => notWritten.get(id.toLowerCase())).find((path) => path !== undefined);
+  for (const group of byRank(input.entities, (entity) => entity.kind)) {
+    await inParallel(group, async (entity) => {
+      const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
+      const blocker = blockedBy(referencedIds(kind, entity.payload));
+      if (blocker !== undefined) {
+        logger.warn(`${kind.what} ${entity.id} ("${entity.path}") not written: "${blocker}", which it refers to, was not written`);
+        notWritten.set(entity.id.toLowerCase(), entity.path);
+        entityTally.failed++;
+        return;
+      }
+      try {
+        const listed = liveOthers.get(entityKey(entity.kind, unprefixed(entity.workspace), entity.id));
+        const outcome = await writeEntity(client.fork(), entity, input.owner, target, logger, Date.now(), listed);
+        entityTally[outcome.result]++;
+      } catch (error) {
+        logger.error(error);
+        notWritten.set(entity.id.toLowerCase(), entity.path);
+        entityTally.failed++;
+      }
+    });
+  }
+
   await inParallel(planned, async ({ plugin, rules }) => {
+    const scopes = ["route", "service", "consumer", "consumer_group"].map((scope) => foreignId(plugin.payload[scope])).filter((id): id is string => id !== undefined);
+    const blocker = blockedBy(scopes);
+    if (blocker !== undefined) {
+      logger.warn(`${String(plugin.payload.name)} plugin ${plugin.id} ("${plugin.path}") not written: "${blocker}", which it is scoped to, was not written`);
+      tally.failed++;
+      return;
+    }
     const worker = client.fork();
     const live = owned.get(keyOf(plugin.workspace, plugin.id));
     const previousOwner = previous.get(keyOf(plugin.workspace, plugin.id))?.owner;
@@ -107,9 +172,14 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
     }
   });
 
-  const ok = tally.failed === 0;
+  const ok = tally.failed === 0 && entityTally.failed === 0;
+  if (input.entities.length > 0 || entityTally.deleted > 0 || entityTally.failed > 0) {
+    logger.info(
+      `sync: ${input.entities.length} entities declared: ${entityTally.created} created, ${entityTally.updated} updated, ${entityTally.unchanged} unchanged, ${entityTally.deleted} deleted${entityTally.failed === 0 ? "" : `, ${entityTally.failed} failed`}`,
+    );
+  }
   logger.info(
-    `sync: ${input.plugins.length} plugins declared: ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged, ${tally.deleted} deleted${ok ? "" : `, ${tally.failed} failed`} (${Date.now() - started} ms)`,
+    `sync: ${input.plugins.length} plugins declared: ${tally.created} created, ${tally.updated} updated, ${tally.unchanged} unchanged, ${tally.deleted} deleted${tally.failed === 0 ? "" : `, ${tally.failed} failed`} (${Date.now() - started} ms)`,
   );
   return { ok, ...tally };
 }
@@ -131,7 +201,28 @@ export async function teardownAction(env: Env, context: ActionContext): Promise<
     }
   });
   logger.info(`teardown: ${owned.size - failed} of this stack's plugins deleted${failed > 0 ? `, ${failed} failed` : ""} (${Date.now() - started} ms)`);
-  return failed === 0;
+  // then the entities, children first; a cascade may have taken some already
+  let entitiesFailed = 0;
+  try {
+    const ownedMap = await ownedEntities(client, input.owner, input.workspaces);
+    if ([...ownedMap.values()].some((entity) => entity.kind.nestedOnly)) await liveEntities(client, input.owner, [], ownedMap);
+    const entities = [...ownedMap.values()];
+    for (const group of byRank(entities, (entity) => entity.kind.name).reverse()) {
+      await inParallel(group, async (entity) => {
+        try {
+          await deleteEntity(client.fork(), entity, logger, Date.now());
+        } catch (error) {
+          logger.error(error);
+          entitiesFailed++;
+        }
+      });
+    }
+    if (entities.length > 0) logger.info(`teardown: ${entities.length - entitiesFailed} of this stack's entities deleted${entitiesFailed > 0 ? `, ${entitiesFailed} failed` : ""}`);
+  } catch (error) {
+    logger.error(error);
+    entitiesFailed++;
+  }
+  return failed === 0 && entitiesFailed === 0;
 }
 
 interface OwnedPlugin {
@@ -157,7 +248,7 @@ async function ownedPlugins(client: KongAdminClient, owner: string, workspaces: 
  * Enterprise every workspace the token may list (a workspace the code no longer uses may still hold
  * plugins the previous apply wrote). The default workspace is always looked in.
  */
-async function workspacesOf(client: KongAdminClient, plugins: readonly DesiredPlugin[], edition: string | undefined): Promise<Array<string | undefined>> {
+async function workspacesOf(client: KongAdminClient, plugins: ReadonlyArray<Pick<DesiredPlugin, "workspace">>, edition: string | undefined): Promise<Array<string | undefined>> {
   const declared = new Set<string>(["", ...plugins.map((plugin) => unprefixed(plugin.workspace) ?? "")]);
   if (edition !== "oss") {
     const listed = await client.workspaceNames();

@@ -2,7 +2,8 @@
  * The HTTP side of the Admin API client: one request with a timeout, retried with exponential
  * backoff and full jitter on transient failures (connection errors, resets, timeouts, 429 with
  * `Retry-After`, 502, 503, 504) within an overall deadline, TLS options, answers read up to 1 MiB
- * and parsed. Every write of the client is an idempotent PUT or DELETE, so a retry is always safe.
+ * and parsed. Every write of the client is an idempotent PUT or DELETE, or a POST that names the id of
+ * the entity it creates (a retry of one that had succeeded meets its own entity), so a retry is always safe.
  */
 import { readFileSync } from "node:fs";
 import type { Dispatcher } from "undici";
@@ -36,7 +37,7 @@ const CONNECTION_CODES = new Set([
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|EPROTO$|HOSTNAME_MISMATCH$)/;
 
-export type Method = "GET" | "PUT" | "DELETE";
+export type Method = "GET" | "PUT" | "POST" | "DELETE";
 
 /** Kong's answer to one request (after retries). */
 export interface Answer {

@@ -41,6 +41,11 @@ export interface FieldAttributes {
 export interface FieldFacts extends FieldAttributes {
   /** the versions that have the field; absent: every version of its parent */
   readonly v?: number;
+  /**
+   * an entity's field: the open-source versions that have it (a mask over OssVersions); absent: every
+   * open-source version of the entity
+   */
+  readonly o?: number;
   /** other attributes in some versions: [versions, attributes] (children excluded) */
   readonly x?: ReadonlyArray<readonly [number, FieldAttributes]>;
   /** record: the fields, in Kong's order */
@@ -67,4 +72,16 @@ export interface PluginFacts {
   readonly config: FieldFacts;
   /** the partials (Enterprise 3.10+) the plugin supports, e.g. `redis-ee`, with their versions */
   readonly partials?: Readonly<Record<string, number>>;
+}
+
+/** One core entity (a service, a route, a consumer credential, …): where it exists, its fields. */
+export interface EntityFacts {
+  /** Kong's DAO name, e.g. `services` (see `entity-kinds.ts`) */
+  readonly name: string;
+  /** the Enterprise versions that have it (a mask over data versions) */
+  readonly ee: number;
+  /** the open-source versions that have it (a mask over OssVersions); 0 for none */
+  readonly oss: number;
+  /** the entity's fields, a record in Kong's order; its top-level fields may carry `o` */
+  readonly fields: FieldFacts;
 }

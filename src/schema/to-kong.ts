@@ -4,6 +4,7 @@
  * duplicates). Unknown props are reported here, with a "did you mean".
  */
 import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS, camelCase, formatPath, snakeCase, type FieldSpec } from "./fields.js";
+import { withReferences } from "./references.js";
 import { closest } from "./suggest.js";
 import type { UnresolvedPredicate, ValidationIssue } from "./validate.js";
 
@@ -66,7 +67,7 @@ export function toKongPayload(attributes: object, isUnresolved: UnresolvedPredic
   const issues: ValidationIssue[] = [];
   const payload: Record<string, unknown> = { name: "session" };
   const ignore = new Set<string>(NON_PAYLOAD_PROPS);
-  convertRecord(tree(), attributes as Record<string, unknown>, payload, [], [], issues, isUnresolved, ignore);
+  convertRecord(tree(), withReferences(attributes) as Record<string, unknown>, payload, [], [], issues, isUnresolved, ignore);
   return { payload, issues };
 }
 

@@ -166,3 +166,15 @@ export class KongPluginValidationError extends Error {
 export class PluginSessionValidationError extends KongPluginValidationError {
   override readonly name: string = "PluginSessionValidationError";
 }
+
+/** Thrown when a core entity's configuration (a service's, a route's, a credential's, …) is invalid at synth. */
+export class KongEntityValidationError extends Error {
+  readonly code = "KONG_CDKTF_INVALID_CONFIG" as const;
+  override readonly name: string = "KongEntityValidationError";
+  constructor(
+    readonly subject: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(formatValidationIssues(subject, issues));
+  }
+}

@@ -1,18 +1,21 @@
 /**
  * The Admin API's routes: which path and method reach which handler, with Kong's answers for
- * unknown paths (404), unknown methods (405), `OPTIONS`, workspace prefixes (Enterprise) and the
- * nested `/routes/{route}/plugins` and `/services/{service}/plugins` endpoints.
+ * unknown paths (404), unknown methods (405), `OPTIONS`, workspace prefixes (Enterprise), the
+ * plugins' endpoints (nested under routes, services and consumers too) and the core entities'
+ * (entity-routes.ts).
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { invalidUnique, KongInternalError, schemaViolation, type KongErrorBody } from "./kong-errors.js";
+import { KongInternalError, schemaViolation } from "./kong-errors.js";
 import { unescapeUri } from "./lua-compat.js";
-import { validateUtf8Name, type PluginSchemas } from "./kong-schema.js";
+import type { PluginSchemas } from "./kong-schema.js";
 import { errorResult, NOT_FOUND, type ApiResult, type PluginDao, type PluginKey } from "./plugin-dao.js";
+import type { EntityDao } from "./entity-dao.js";
+import { entityRoutes } from "./entity-routes.js";
 import { page } from "./paging.js";
 import { describeSubschema } from "./schema-json.js";
-import { isValidUuid, validateField, type JsonObject } from "./schema-engine.js";
-import type { EmulatorStore, StoredRoute, StoredService, WorkspaceState } from "./store.js";
+import type { JsonObject } from "./schema-engine.js";
+import type { EmulatorStore, WorkspaceState } from "./store.js";
 
 /** One request as the router sees it. */
 export interface RouteRequest {
@@ -40,21 +43,23 @@ export interface NodeInfo {
 type Handler = (ws: WorkspaceState, params: string[], req: RouteRequest) => ApiResult;
 type Methods = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
-const TOP_LEVEL = new Set(["plugins", "routes", "services", "schemas", "workspaces"]);
-const NOT_IMPLEMENTED: ApiResult = { status: 501, body: { message: "not implemented by the emulator: use addService() and addRoute()" } };
+/** The parents plugins nest under: `/routes/{route}/plugins`, `/services/{service}/plugins`, `/consumers/{consumer}/plugins`. */
+type PluginParent = "route" | "service" | "consumer";
 
 /** Dispatches Admin API requests to the plugin DAO and the store. */
 export class AdminRouter {
   private readonly nodeId = randomUUID();
   private readonly routes: Array<[pattern: string[], methods: Methods]>;
+  private readonly topLevel: ReadonlySet<string>;
 
   constructor(
     private readonly store: EmulatorStore,
     private readonly dao: PluginDao,
+    private readonly entities: EntityDao,
     private readonly schemas: PluginSchemas,
     private readonly info: NodeInfo,
   ) {
-    const nestedFor = (kind: "route" | "service"): Array<[string[], Methods]> => [
+    const nestedFor = (kind: PluginParent): Array<[string[], Methods]> => [
       [[`${kind}s`, ":parent", "plugins"], { GET: (ws, p, r) => this.nestedList(ws, kind, p, r), POST: (ws, p, r) => this.nestedPost(ws, kind, p, r) }],
       [
         [`${kind}s`, ":parent", "plugins", ":plugin"],
@@ -80,10 +85,9 @@ export class AdminRouter {
       ],
       ...nestedFor("route"),
       ...nestedFor("service"),
-      [["routes"], { GET: (ws, _p, r) => this.listOf(ws.routes, r, "/routes"), POST: () => NOT_IMPLEMENTED }],
-      [["services"], { GET: (ws, _p, r) => this.listOf(ws.services, r, "/services"), POST: () => NOT_IMPLEMENTED }],
-      [["routes", ":parent"], { GET: (ws, p) => this.withParent(ws, "route", p[0]!, (x) => ({ status: 200, body: x })), PUT: () => NOT_IMPLEMENTED, PATCH: () => NOT_IMPLEMENTED, DELETE: () => NOT_IMPLEMENTED }],
-      [["services", ":parent"], { GET: (ws, p) => this.withParent(ws, "service", p[0]!, (x) => ({ status: 200, body: x })), PUT: () => NOT_IMPLEMENTED, PATCH: () => NOT_IMPLEMENTED, DELETE: () => NOT_IMPLEMENTED }],
+      ...nestedFor("consumer"),
+      ...entityRoutes(entities),
+      [["tags", ":tag"], { GET: (ws, p, r) => this.tagged(ws, p[0]!, r) }],
       [["schemas", "plugins", "validate"], { POST: (_ws, _p, r) => this.validateSchema(r.body) }],
       [["schemas", "plugins", ":name"], { GET: (_ws, p) => this.describe(p[0]!) }],
     ];
@@ -93,6 +97,8 @@ export class AdminRouter {
         [["workspaces", ":ws"], { GET: (_ws, p) => { const ws = this.store.workspace(p[0]!); return ws ? { status: 200, body: workspaceJson(ws) } : NOT_FOUND; } }],
       );
     }
+    // `/targets` is disabled (kong/api/routes/targets.lua): it answers 404 like an unknown path
+    this.topLevel = new Set(["plugins", "schemas", "tags", "workspaces", ...[...entities.defs.values()].map((def) => def.path).filter((p) => p !== "targets")]);
   }
 
   /** Answers one request. Throws {@link KongInternalError} where Kong answers 500. */
@@ -103,10 +109,10 @@ export class AdminRouter {
     let ws = this.defaultWs();
     let rest = segments;
     let workspace: string | undefined;
-    if (!TOP_LEVEL.has(segments[0]!)) {
+    if (!this.topLevel.has(segments[0]!)) {
       if (this.info.edition !== "enterprise") return NOT_FOUND;
       const named = this.store.workspace(segments[0]!);
-      if (!named || segments.length < 2 || !TOP_LEVEL.has(segments[1]!)) return NOT_FOUND;
+      if (!named || segments.length < 2 || !this.topLevel.has(segments[1]!)) return NOT_FOUND;
       ws = named;
       workspace = segments[0];
       rest = segments.slice(1);
@@ -116,6 +122,23 @@ export class AdminRouter {
       if (params) return { ...this.dispatch(methods, ws, params, req), workspace };
     }
     return { ...NOT_FOUND, workspace };
+  }
+
+  /**
+   * kong/api/routes/tags.lua: `GET /tags/{tag}`, what of every kind carries the tag, a page of
+   * `{ entity_name, entity_id, tag }` in id order.
+   */
+  private tagged(ws: WorkspaceState, tag: string, req: RouteRequest): ApiResult {
+    const rows: JsonObject[] = [];
+    const add = (name: string, entity: JsonObject) => {
+      if (Array.isArray(entity["tags"]) && (entity["tags"] as unknown[]).includes(tag)) rows.push({ id: entity["id"] as string, entity_name: name, entity_id: entity["id"] as string, tag });
+    };
+    for (const [name, table] of ws.tables) for (const entity of table.values()) add(name, entity);
+    for (const plugin of ws.plugins.values()) add("plugins", plugin);
+    rows.sort((a, b) => ((a["id"] as string) < (b["id"] as string) ? -1 : 1));
+    const query = new URLSearchParams(req.query);
+    query.delete("tags");
+    return page({ rows, query, nextPath: `/tags/${tag}`, nested: true, output: ({ id: _id, ...row }) => row });
   }
 
   private defaultWs(): WorkspaceState {
@@ -169,37 +192,28 @@ export class AdminRouter {
     return page({ rows: this.store.pluginsById(ws), query: req.query, nextPath, nested: false, output: (row) => this.dao.output(row) });
   }
 
-  private listOf(map: Map<string, StoredRoute | StoredService>, req: RouteRequest, nextPath: string): ApiResult {
-    const rows = [...map.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) as unknown as JsonObject[];
-    return page({ rows, query: req.query, nextPath, nested: false, output: (row) => row });
-  }
-
-  /** A route or service addressed by id or name, like Kong's `select_entity` with `endpoint_key = "name"`. */
-  private withParent(ws: WorkspaceState, kind: "route" | "service", param: string, fn: (parent: StoredRoute | StoredService) => ApiResult): ApiResult {
-    let parent: StoredRoute | StoredService | undefined;
-    if (isValidUuid(param)) {
-      parent = (kind === "route" ? ws.routes : ws.services).get(param.toLowerCase());
-    } else {
-      const err = validateField({ type: "string", custom: validateUtf8Name }, param);
-      if (err !== undefined) return errorResult(invalidUnique("name", String(err)) as KongErrorBody);
-      parent = kind === "route" ? this.store.routeByName(ws, param) : this.store.serviceByName(ws, param);
-    }
+  /** A route, service or consumer addressed by id or endpoint key, like Kong's `select_entity`. */
+  private withParent(ws: WorkspaceState, kind: PluginParent, param: string, fn: (parent: JsonObject) => ApiResult): ApiResult {
+    const def = this.entities.def(`${kind}s`)!;
+    const key = this.entities.keyFromParam(def, param);
+    if ("code" in key) return errorResult(key);
+    const parent = this.entities.select(ws, def, key);
     return parent ? fn(parent) : NOT_FOUND;
   }
 
-  private nestedList(ws: WorkspaceState, kind: "route" | "service", params: string[], req: RouteRequest): ApiResult {
+  private nestedList(ws: WorkspaceState, kind: PluginParent, params: string[], req: RouteRequest): ApiResult {
     return this.withParent(ws, kind, params[0]!, (parent) => {
       const rows = this.store.pluginsById(ws).filter((p) => (p[kind] as { id?: string } | null)?.id === parent.id);
       return page({ rows, query: req.query, nextPath: `/${kind}s/${params[0]}/plugins`, nested: true, output: (row) => this.dao.output(row) });
     });
   }
 
-  private nestedPost(ws: WorkspaceState, kind: "route" | "service", params: string[], req: RouteRequest): ApiResult {
+  private nestedPost(ws: WorkspaceState, kind: PluginParent, params: string[], req: RouteRequest): ApiResult {
     return this.withParent(ws, kind, params[0]!, (parent) => this.dao.insert(ws, { ...req.body, [kind]: { id: parent.id } }));
   }
 
   /** A nested plugin endpoint: the parent must exist, the plugin too, and belong to it. */
-  private nested(ws: WorkspaceState, kind: "route" | "service", params: string[], fn: (key: PluginKey, parent: StoredRoute | StoredService) => ApiResult): ApiResult {
+  private nested(ws: WorkspaceState, kind: PluginParent, params: string[], fn: (key: PluginKey, parent: JsonObject) => ApiResult): ApiResult {
     return this.withParent(ws, kind, params[0]!, (parent) =>
       this.withKey(params[1]!, (key) => {
         const row = this.dao.select(ws, key);

@@ -1,6 +1,8 @@
 /**
  * {@link KongEmulator}: a real HTTP(S) server on loopback that answers like Kong's Admin API for
- * plugins, with a request log and fault injection. Started and stopped in-process.
+ * plugins and the core entities (services, routes, consumers, upstreams and targets, certificates,
+ * SNIs, CA certificates, vaults, keys and key sets, the auth plugins' credentials; consumer groups
+ * on Enterprise), with a request log and fault injection. Started and stopped in-process.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -8,13 +10,15 @@ import type { AddressInfo, Socket } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { AdminRouter } from "./admin-routes.js";
+import { EntityDao } from "./entity-dao.js";
+import type { EntityName } from "./entity-schemas.js";
 import { faultKindOf, FaultPlan, type FaultAction } from "./faults.js";
 import { PluginSchemas, randomNodeSecret } from "./kong-schema.js";
 import { PluginDao, type ApiResult } from "./plugin-dao.js";
 import { queryRecord, redactHeaders, RequestLog } from "./request-log.js";
 import { isTable, type JsonObject } from "./schema-engine.js";
 import { EmulatorStore } from "./store.js";
-import type { EmulatorStats, KongEmulatorOptions, KongFaultControls, KongPluginEntity, RecordedRequest } from "./types.js";
+import type { EmulatorStats, KongRouteInput, KongEmulatorOptions, KongEntity, KongFaultControls, KongPluginEntity, KongServiceInput, RecordedRequest } from "./types.js";
 
 const BODY_LIMIT = 10 * 1024 * 1024;
 const HUGE_PADDING = 16 * 1024 * 1024;
@@ -65,6 +69,7 @@ export class KongEmulator {
     private readonly options: KongEmulatorOptions,
     private readonly store: EmulatorStore,
     private readonly dao: PluginDao,
+    private readonly entityDao: EntityDao,
     private readonly router: AdminRouter,
     nodeSecret: string,
     faultPlan: FaultPlan,
@@ -91,7 +96,8 @@ export class KongEmulator {
     const schemas = new PluginSchemas({ edition, version, nodeSecret });
     const store = new EmulatorStore(options.workspaces ?? []);
     const dao = new PluginDao(store, schemas);
-    const router = new AdminRouter(store, dao, schemas, { edition, version, rbacHeader: options.rbacHeader ?? "Kong-Admin-Token", rbac: options.adminToken !== undefined });
+    const entityDao = new EntityDao(store, { edition, version });
+    const router = new AdminRouter(store, dao, entityDao, schemas, { edition, version, rbacHeader: options.rbacHeader ?? "Kong-Admin-Token", rbac: options.adminToken !== undefined });
     const faultPlan = new FaultPlan();
     let emulator: KongEmulator | undefined;
     const handler = (req: IncomingMessage, res: ServerResponse): void => emulator?.onRequest(req, res);
@@ -116,7 +122,7 @@ export class KongEmulator {
       });
     });
     server.on("error", () => undefined);
-    emulator = new KongEmulator(server, sockets, { ...options, edition, version }, store, dao, router, nodeSecret, faultPlan);
+    emulator = new KongEmulator(server, sockets, { ...options, edition, version }, store, dao, entityDao, router, nodeSecret, faultPlan);
     return emulator;
   }
 
@@ -147,14 +153,49 @@ export class KongEmulator {
     this.store.addWorkspace(name);
   }
 
-  /** Adds a service (plugins may reference it by id or name). */
-  addService(input: { id?: string; name?: string; workspace?: string } = {}): { id: string } {
-    return { id: this.store.addService(this.workspaceOf(input.workspace), input).id };
+  /**
+   * Stores a service without HTTP and without validation; Kong's defaults fill what is not given
+   * (`host` defaults to `localhost`).
+   */
+  addService(input: KongServiceInput = {}): { id: string } {
+    const { workspace, ...fields } = input;
+    return { id: this.seed("services", { host: "localhost", ...fields }, workspace)["id"] as string };
   }
 
-  /** Adds a route; `protocols` default to `["http","https"]` like Kong's routes. */
-  addRoute(input: { id?: string; name?: string; protocols?: string[]; service?: { id: string }; workspace?: string } = {}): { id: string } {
-    return { id: this.store.addRoute(this.workspaceOf(input.workspace), input).id };
+  /** Stores a route without HTTP and without validation; `protocols` default to `["http","https"]` like Kong's. */
+  addRoute(input: KongRouteInput = {}): { id: string } {
+    const { workspace, ...fields } = input;
+    const protocols = fields.protocols ? [...new Set(fields.protocols)] : undefined;
+    return { id: this.seed("routes", { ...fields, ...(protocols ? { protocols } : {}) }, workspace)["id"] as string };
+  }
+
+  /**
+   * Stored entities of one DAO (`services`, `routes`, `consumers`, `keyauth_credentials`, …) in a
+   * workspace (default `default`), as Kong returns them, in Kong's listing order (by id).
+   */
+  entities(kind: EntityName, workspace?: string): KongEntity[] {
+    const def = this.requireDef(kind);
+    const ws = this.workspaceOf(workspace);
+    return this.entityDao.sorted(ws, def).map((row) => this.entityDao.output(ws, def, row));
+  }
+
+  /** One stored entity by id (any case) or endpoint key (a service's name, a consumer's username, …), as Kong returns it. */
+  entity(kind: EntityName, idOrKey: string, workspace?: string): KongEntity | undefined {
+    const def = this.requireDef(kind);
+    const ws = this.workspaceOf(workspace);
+    const key = this.entityDao.keyFromParam(def, idOrKey);
+    const row = "code" in key ? undefined : this.entityDao.select(ws, def, key);
+    return row ? this.entityDao.output(ws, def, row) : undefined;
+  }
+
+  private seed(kind: EntityName, input: Record<string, unknown>, workspace: string | undefined): Record<string, unknown> {
+    return this.entityDao.seed(this.workspaceOf(workspace), this.requireDef(kind), input);
+  }
+
+  private requireDef(kind: EntityName): NonNullable<ReturnType<EntityDao["def"]>> {
+    const def = this.entityDao.def(kind);
+    if (!def) throw new Error(`Kong ${this.options.edition} has no '${kind}' entity`);
+    return def;
   }
 
   /** Stored plugins of a workspace (default `default`), as Kong returns them, in insertion order. */

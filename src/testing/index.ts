@@ -8,13 +8,17 @@ export type {
   FailureSpec,
   FaultKind,
   KongEmulatorOptions,
+  KongEntity,
   KongFaultControls,
   KongPluginEntity,
+  KongRouteInput,
+  KongServiceInput,
   MalformedKind,
   RandomFaultOptions,
   RecordedRequest,
 } from "./types.js";
 export { checkPluginBody, validateSessionPlugin, type KongSchemaOptions, type PluginCheck } from "./kong-schema.js";
 export { KONG_ERROR_CODES, type KongErrorBody } from "./kong-errors.js";
+export { ENTITY_NAMES, type EntityName } from "./entity-schemas.js";
 export { findTerraform, TerraformWorkdir, type TerraformResult, type TerraformWorkdirOptions } from "./terraform.js";
 export { maskRuntimeAssetHash } from "./snapshot.js";

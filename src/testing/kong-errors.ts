@@ -173,3 +173,13 @@ export function foreignKeysUnresolved(unresolved: readonly UnresolvedForeignKey[
   const message = buf.length === 1 ? `foreign key unresolved (${buf[0]})` : `${buf.length} foreign keys unresolved (${buf.join("; ")})`;
   return withFields(KONG_ERROR_CODES.FOREIGN_KEYS_UNRESOLVED, message, fields);
 }
+
+/** Code 4 on delete: `an existing 'routes' entity references this 'services' entity`. */
+export function foreignKeyRestricted(parent: string, child: string): KongErrorBody {
+  return withFields(KONG_ERROR_CODES.FOREIGN_KEY_VIOLATION, `an existing '${child}' entity references this '${parent}' entity`, luaTable([["@referenced_by", child]]));
+}
+
+/** Code 1: `invalid primary key: '{id="expected a valid UUID"}'` (a path segment of an entity without endpoint key). */
+export function invalidPrimaryKey(errors: LuaTable): KongErrorBody {
+  return withFields(KONG_ERROR_CODES.INVALID_PRIMARY_KEY, `invalid primary key: '${prettyWrite(errors, "")}'`, errors);
+}

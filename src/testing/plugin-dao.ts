@@ -193,10 +193,9 @@ export class PluginDao {
       for (const unique of FOREIGN_UNIQUE[reference] ?? []) {
         const candidate = (value as JsonObject)[unique];
         if (typeof candidate !== "string" || validateField({ type: "string", custom: validateUtf8Name }, candidate) !== undefined) continue;
-        const found =
-          reference === "routes" ? this.store.routeByName(ws, candidate) : reference === "services" ? this.store.serviceByName(ws, candidate) : undefined;
+        const found = this.store.findBy(ws, reference, unique, candidate);
         if (found) {
-          entity[fieldName] = { id: found.id };
+          entity[fieldName] = { id: found["id"] };
           break;
         }
         unresolved.push({ field: fieldName, uniqueName: unique, value: candidate, parent: reference });
@@ -254,10 +253,10 @@ export class PluginDao {
       return uniqueViolation(new Map([["instance_name", instanceName]]));
     }
     const checks: Array<[string, string, (fk: string) => boolean]> = [
-      ["consumer", "consumers", () => false],
+      ["consumer", "consumers", (fk) => this.store.table(ws, "consumers").has(fk)],
       ["service", "services", (fk) => ws.services.has(fk)],
       ["route", "routes", (fk) => ws.routes.has(fk)],
-      ["consumer_group", "consumer_groups", () => false],
+      ["consumer_group", "consumer_groups", (fk) => this.store.table(ws, "consumer_groups").has(fk)],
     ];
     for (const [fieldName, parent, exists] of checks) {
       const fk = refId(row[fieldName]);

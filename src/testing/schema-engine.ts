@@ -4,7 +4,7 @@
  * Kong's messages and error tables (`validate_field`, `validate`), and the PATCH merge
  * (`merge_values`). Written from Kong's source, independently of the library's zod schemas.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { KongInternalError } from "./kong-errors.js";
 import type { LuaTable, LuaValue } from "./lua-compat.js";
 
@@ -14,7 +14,11 @@ export interface FieldDef {
   readonly required?: boolean;
   /** the default (JSON); `undefined` means none, so a missing optional field becomes null */
   readonly default?: unknown;
-  readonly oneOf?: readonly string[];
+  readonly oneOf?: ReadonlyArray<string | number>;
+  /** `between = { min, max }` of numbers */
+  readonly between?: readonly [number, number];
+  /** `not_one_of` */
+  readonly notOneOf?: readonly string[];
   readonly lenMin?: number;
   readonly lenMax?: number;
   /**
@@ -26,8 +30,12 @@ export interface FieldDef {
   readonly uuid?: boolean;
   readonly auto?: boolean;
   readonly timestamp?: boolean;
+  /** an auto timestamp in seconds with millisecond precision (`typedefs.auto_timestamp_ms`) */
+  readonly millis?: boolean;
   /** `eq = null`: the value must be null (`typedefs.no_consumer`) */
   readonly eqNull?: boolean;
+  /** the message of a failed `eq = null` (`typedefs.no_methods { err = … }`) */
+  readonly eqNullErr?: string;
   readonly referenceable?: boolean;
   readonly custom?: (value: string) => string | undefined;
   readonly elements?: FieldDef;
@@ -95,6 +103,15 @@ function isSequence(value: unknown): value is unknown[] | JsonObject {
 
 function asArray(value: unknown[] | JsonObject): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * kong/tools/rand.lua `random_string`: 24 random bytes in base64, `/` and `+` replaced by a random
+ * capital or small letter, 32 characters (auto string fields: a key-auth key, an hmac secret).
+ */
+export function randomString(): string {
+  const letter = (from: number): string => String.fromCharCode(from + Math.floor(Math.random() * 26));
+  return [...randomBytes(24).toString("base64")].map((ch) => (ch === "/" ? letter(65) : ch === "+" ? letter(97) : ch)).join("").slice(0, 32);
 }
 
 /** A deep copy of decoded JSON. */
@@ -189,13 +206,16 @@ export function processAutoFields(def: FieldDef, input: JsonObject | unknown[], 
     }
     if (errors.size > 0) return { errors };
   }
-  const now = Math.floor(Date.now() / 1000);
+  const nowMs = Date.now();
   for (const [key, field] of def.fields ?? []) {
     let value = data[key];
+    const now = field.millis ? Math.floor(nowMs) / 1000 : Math.floor(nowMs / 1000);
     if (field.auto) {
       const creating = context === "insert" || context === "upsert";
       if (field.uuid) {
         if (creating && value === undefined) value = randomUUID();
+      } else if (field.type === "string" && !field.timestamp) {
+        if (creating && value === undefined) value = randomString();
       } else if ((key === "created_at" && creating && (value === null || value === undefined)) || (key === "updated_at" && (creating || context === "update"))) {
         value = now;
       }
@@ -214,12 +234,13 @@ export function processAutoFields(def: FieldDef, input: JsonObject | unknown[], 
  */
 export function validateField(field: FieldDef, value: unknown): LuaValue | undefined {
   if (value === null) return field.required ? "required field missing" : undefined;
-  if (field.eqNull) return "value must be null";
+  if (field.eqNull) return field.eqNullErr ?? "value must be null";
   if (field.abstract) return "error in schema definition: abstract field was not specialized";
   switch (field.type) {
     case "array":
     case "set": {
       if (!isSequence(value)) return field.type === "array" ? "expected an array" : "expected a set";
+      if (field.lenMin !== undefined && asArray(value).length < field.lenMin) return `length must be at least ${field.lenMin}`;
       const errors: LuaTable = new Map();
       asArray(value).forEach((item, i) => {
         const err = validateField({ ...field.elements!, required: true }, item);
@@ -258,7 +279,11 @@ export function validateField(field: FieldDef, value: unknown): LuaValue | undef
 }
 
 function runValidators(field: FieldDef, value: string | number): string | undefined {
-  if (field.oneOf && !field.oneOf.includes(value as string)) return `expected one of: ${field.oneOf.join(", ")}`;
+  if (field.between && typeof value === "number" && (value < field.between[0] || value > field.between[1])) {
+    return `value should be between ${field.between[0]} and ${field.between[1]}`;
+  }
+  if (field.oneOf && !field.oneOf.includes(value)) return `expected one of: ${field.oneOf.join(", ")}`;
+  if (field.notOneOf && field.notOneOf.includes(value as string)) return `must not be one of: ${field.notOneOf.join(", ")}`;
   if (field.timestamp && !((value as number) > 0)) return "expected a valid timestamp";
   if (field.uuid && !isValidUuid(value)) return "expected a valid UUID";
   if (typeof value === "string") {

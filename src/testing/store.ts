@@ -1,21 +1,21 @@
 /**
- * The emulator's database: workspaces, each with its services, routes and plugins. Plain in-memory
- * maps; the rules Kong's Postgres enforces (unique keys, foreign keys) live in plugin-dao.ts.
+ * The emulator's database: workspaces, each with its tables (services, routes, consumers, …) and
+ * plugins. Plain in-memory maps; the rules Kong's Postgres enforces (unique keys, foreign keys,
+ * cascades) live in entity-dao.ts and plugin-dao.ts.
  */
 import { randomUUID } from "node:crypto";
 import type { JsonObject } from "./schema-engine.js";
-import { isValidUuid } from "./schema-engine.js";
 
-/** A service, as far as plugins need one. */
-export interface StoredService {
+/** A service as Kong stores it (every field of services.lua; absent values null). */
+export interface StoredService extends JsonObject {
   readonly id: string;
   readonly name: string | null;
   readonly created_at: number;
   readonly updated_at: number;
 }
 
-/** A route, as far as plugins need one. */
-export interface StoredRoute {
+/** A route as Kong stores it (every field of routes.lua; absent values null). */
+export interface StoredRoute extends JsonObject {
   readonly id: string;
   readonly name: string | null;
   readonly protocols: readonly string[];
@@ -29,19 +29,17 @@ export interface WorkspaceState {
   readonly id: string;
   readonly name: string;
   readonly created_at: number;
+  /** every core entity and credential but plugins, by DAO name, then by id, in insertion order */
+  readonly tables: Map<string, Map<string, JsonObject>>;
+  /** `tables.get("services")` */
   readonly services: Map<string, StoredService>;
+  /** `tables.get("routes")` */
   readonly routes: Map<string, StoredRoute>;
   /** plugins by id, in insertion order; values are complete entities */
   readonly plugins: Map<string, JsonObject>;
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
-
-function normaliseId(id: string | undefined, what: string): string {
-  if (id === undefined) return randomUUID();
-  if (!isValidUuid(id)) throw new TypeError(`${what} id '${id}' is not a valid UUID`);
-  return id.toLowerCase();
-}
 
 /** In-memory state of the emulated Kong. */
 export class EmulatorStore {
@@ -62,9 +60,30 @@ export class EmulatorStore {
   addWorkspace(name: string): WorkspaceState {
     if (!name || /[/?#]/.test(name)) throw new TypeError(`invalid workspace name '${name}'`);
     if (this.byName.has(name)) throw new Error(`workspace '${name}' already exists`);
-    const ws: WorkspaceState = { id: randomUUID(), name, created_at: now(), services: new Map(), routes: new Map(), plugins: new Map() };
+    const tables = new Map<string, Map<string, JsonObject>>();
+    const services = new Map<string, StoredService>();
+    const routes = new Map<string, StoredRoute>();
+    tables.set("services", services as Map<string, JsonObject>);
+    tables.set("routes", routes as Map<string, JsonObject>);
+    const ws: WorkspaceState = { id: randomUUID(), name, created_at: now(), tables, services, routes, plugins: new Map() };
     this.byName.set(name, ws);
     return ws;
+  }
+
+  /** The rows of one DAO in a workspace (created empty on first use). */
+  table(ws: WorkspaceState, kind: string): Map<string, JsonObject> {
+    let rows = ws.tables.get(kind);
+    if (!rows) {
+      rows = new Map();
+      ws.tables.set(kind, rows);
+    }
+    return rows;
+  }
+
+  /** The first row of a DAO whose `field` equals `value`. */
+  findBy(ws: WorkspaceState, kind: string, field: string, value: unknown): JsonObject | undefined {
+    for (const row of this.table(ws, kind).values()) if (row[field] === value) return row;
+    return undefined;
   }
 
   /** A workspace by name or id. */
@@ -87,43 +106,14 @@ export class EmulatorStore {
     return [...this.byName.values()];
   }
 
-  /** Adds a service; throws on a duplicate id or name. */
-  addService(ws: WorkspaceState, input: { id?: string; name?: string }): StoredService {
-    const id = normaliseId(input.id, "service");
-    if (ws.services.has(id)) throw new Error(`service ${id} already exists`);
-    if (input.name !== undefined && this.serviceByName(ws, input.name)) throw new Error(`service '${input.name}' already exists`);
-    const service: StoredService = { id, name: input.name ?? null, created_at: now(), updated_at: now() };
-    ws.services.set(id, service);
-    return service;
-  }
-
-  /** Adds a route; throws on a duplicate id or name or an unknown service. */
-  addRoute(ws: WorkspaceState, input: { id?: string; name?: string; protocols?: readonly string[]; service?: { id: string } }): StoredRoute {
-    const id = normaliseId(input.id, "route");
-    if (ws.routes.has(id)) throw new Error(`route ${id} already exists`);
-    if (input.name !== undefined && this.routeByName(ws, input.name)) throw new Error(`route '${input.name}' already exists`);
-    const serviceId = input.service?.id.toLowerCase();
-    if (serviceId !== undefined && !ws.services.has(serviceId)) throw new Error(`service ${serviceId} does not exist in workspace '${ws.name}'`);
-    const route: StoredRoute = {
-      id,
-      name: input.name ?? null,
-      protocols: [...new Set(input.protocols ?? ["http", "https"])],
-      service: serviceId === undefined ? null : { id: serviceId },
-      created_at: now(),
-      updated_at: now(),
-    };
-    ws.routes.set(id, route);
-    return route;
-  }
-
   /** A service by name. */
   serviceByName(ws: WorkspaceState, name: string): StoredService | undefined {
-    return [...ws.services.values()].find((s) => s.name === name);
+    return this.findBy(ws, "services", "name", name) as StoredService | undefined;
   }
 
   /** A route by name. */
   routeByName(ws: WorkspaceState, name: string): StoredRoute | undefined {
-    return [...ws.routes.values()].find((r) => r.name === name);
+    return this.findBy(ws, "routes", "name", name) as StoredRoute | undefined;
   }
 
   /** Routes pointing at a service. */

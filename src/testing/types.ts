@@ -103,6 +103,105 @@ export interface KongPluginEntity {
   readonly condition?: string | null;
 }
 
+/**
+ * A core entity or credential as Kong returns it (`GET /services/{id}`, …): every field of its
+ * schema, absent values `null`, foreign keys as `{ id }`.
+ */
+export type KongEntity = Readonly<Record<string, unknown>>;
+
+/** What {@link KongEmulator.addService} stores; fields not given take Kong's defaults. */
+export interface KongServiceInput {
+  /**
+   * UUID of the service.
+   * @default - a random UUID
+   */
+  readonly id?: string;
+  /**
+   * Unique name (plugins and routes may reference the service by it).
+   * @default - none
+   */
+  readonly name?: string;
+  /**
+   * Upstream host.
+   * @default "localhost"
+   */
+  readonly host?: string;
+  /**
+   * Upstream port.
+   * @default 80
+   */
+  readonly port?: number;
+  /**
+   * Upstream protocol.
+   * @default "http"
+   */
+  readonly protocol?: string;
+  /**
+   * Upstream path.
+   * @default - none
+   */
+  readonly path?: string;
+  /**
+   * Tags.
+   * @default - none
+   */
+  readonly tags?: readonly string[];
+  /**
+   * Workspace to store it in (Enterprise only besides `default`).
+   * @default "default"
+   */
+  readonly workspace?: string;
+}
+
+/** What {@link KongEmulator.addRoute} stores; fields not given take Kong's defaults. */
+export interface KongRouteInput {
+  /**
+   * UUID of the route.
+   * @default - a random UUID
+   */
+  readonly id?: string;
+  /**
+   * Unique name.
+   * @default - none
+   */
+  readonly name?: string;
+  /**
+   * Protocols (duplicates removed).
+   * @default ["http","https"]
+   */
+  readonly protocols?: readonly string[];
+  /**
+   * The service it points to, which must exist.
+   * @default - none
+   */
+  readonly service?: { readonly id: string };
+  /**
+   * Matching paths.
+   * @default - none
+   */
+  readonly paths?: readonly string[];
+  /**
+   * Matching hosts.
+   * @default - none
+   */
+  readonly hosts?: readonly string[];
+  /**
+   * Matching methods.
+   * @default - none
+   */
+  readonly methods?: readonly string[];
+  /**
+   * Tags.
+   * @default - none
+   */
+  readonly tags?: readonly string[];
+  /**
+   * Workspace to store it in (Enterprise only besides `default`).
+   * @default "default"
+   */
+  readonly workspace?: string;
+}
+
 /** One request as the emulator saw it. */
 export interface RecordedRequest {
   /** HTTP method */

@@ -22,6 +22,7 @@ describe("kong-gateway-cdktf", () => {
         import    print TypeScript that adopts live plugins
         diff      compare a synthesized app with live Kong (drift)
         validate  validate a plugin configuration, or a synthesized app, offline
+        emulator  serve an offline Kong Admin API until interrupted
         help CMD  the help of a command (also: kong-gateway-cdktf CMD --help)
 
       options:
@@ -187,7 +188,7 @@ describe("kong-gateway-cdktf", () => {
     const result = await runCli(["improt"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatchInlineSnapshot(`
-      "error: unknown command "improt" (did you mean import?): commands are import, diff, validate; see kong-gateway-cdktf --help
+      "error: unknown command "improt" (did you mean import?): commands are import, diff, validate, emulator; see kong-gateway-cdktf --help
       "
     `);
   });

@@ -37,6 +37,15 @@ describe("comparePluginByFacts", () => {
     expect(result).toEqual({ changes: [], knownAfterApply: [] });
   });
 
+  it("takes open-source Kong's default protocols, which leave out Enterprise's ws and wss", () => {
+    const oss = resolveStackTarget({ edition: "oss", version: "3.9" });
+    const desired = { name: "key-auth", config: { hide_credentials: true } };
+    const stored = live({ ...desired, protocols: ["grpc", "grpcs", "http", "https"], tags: [ownerTag("owner-token")] });
+    expect(comparePluginByFacts(desired, stored, oss)).toEqual({ changes: [], knownAfterApply: [] });
+    // Enterprise's default has them: the same plugin there differs
+    expect(comparePluginByFacts(desired, stored, TARGET).changes).not.toEqual([]);
+  });
+
   it("names each changed field in Kong's names, a left-out field as Kong's default, a referenceable one without values", () => {
     const desired = { name: "rate-limiting", tags: ["edge"], config: { minute: 5, redis: { port: 6380, timeout: 1000 } } };
     const stored = live({ name: "rate-limiting", enabled: false, protocols: ["https"], tags: ["edge", "by-hand"], config: { minute: 6, error_code: 503, redis: { port: 6381, timeout: 1500 } } });

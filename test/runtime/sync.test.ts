@@ -16,6 +16,8 @@ import { KongEmulator } from "../../src/testing/index.js";
 
 const OWNER = "4a6e2b1c-0f3d-4e5a-9b8c-7d6e5f4a3b2c";
 const OTHER_OWNER = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+/** The owner tag in a path: what `GET /tags/{tag}` lists the stack's entities by. */
+const TAG = encodeURIComponent(`cdktf-kong-gateway:owner=${OWNER}`);
 const TOKEN = "kpat_Sync5fQe3Zt1Hn8WcR0yLm2VbX7uJk4DsA9g";
 const REDIS_PASSWORD = "R3d1sPassw0rdOfSyncNeverPrinted-5d2a";
 
@@ -104,12 +106,12 @@ describe("sync", () => {
     kong.clearRequests();
     const again = await sync(desired);
     expect(summary(again.stdout)).toBe("kong: sync: 30 plugins declared: 0 created, 0 updated, 30 unchanged, 0 deleted (N ms)");
-    expect(requests()).toEqual(["GET /workspaces", "GET /plugins", "GET /team-a/plugins"]);
+    expect(requests()).toEqual(["GET /workspaces", "GET /plugins", "GET /team-a/plugins", `GET /tags/${TAG}`, `GET /team-a/tags/${TAG}`]);
 
     kong.clearRequests();
     const changed = await sync(desired.map((p, i) => (i === 12 ? limits(12, 99) : p)));
     expect(summary(changed.stdout)).toBe("kong: sync: 30 plugins declared: 0 created, 1 updated, 29 unchanged, 0 deleted (N ms)");
-    expect(requests()).toEqual(["GET /workspaces", "GET /plugins", "GET /team-a/plugins", `PUT /plugins/${idOf(12)}`]);
+    expect(requests()).toEqual(["GET /workspaces", "GET /plugins", "GET /team-a/plugins", `GET /tags/${TAG}`, `GET /team-a/tags/${TAG}`, `PUT /plugins/${idOf(12)}`]);
     expect((kong.plugin(idOf(12))?.config as Record<string, unknown>).minute).toBe(99);
     // one line per plugin written, none per plugin left as it was
     expect(lines(changed.stdout)).toEqual([

@@ -91,7 +91,7 @@ function fieldSchema(field: FieldFacts, index: number): z.ZodMiniType {
 }
 
 /** A record at one data version: its fields there; required ones without a default must be given. */
-function recordSchema(field: FieldFacts, index: number): z.ZodMiniType {
+export function recordSchema(field: FieldFacts, index: number): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, child] of Object.entries(field.f ?? {})) {
     if (!existsAt(child, index)) continue;

@@ -30,7 +30,9 @@ export function storesSameByFacts(
     if (key === "config") {
       if (!sameField(facts.config, body.config, live.config, index)) return false;
     } else if (key === "protocols") {
-      if (!sameField(facts.protocols, body.protocols, live.protocols, index)) return false;
+      // open-source Kong's default leaves out the protocols only Enterprise has (ws, wss)
+      const wanted = body.protocols === undefined && target.edition === "oss" ? ossDefaultProtocols(facts, index) : body.protocols;
+      if (!sameField(facts.protocols, wanted, live.protocols, index)) return false;
     } else if (!sameJson(key in body ? body[key] : (ENTITY_DEFAULTS[key] ?? null), live[key])) {
       return false;
     }
@@ -38,8 +40,13 @@ export function storesSameByFacts(
   return true;
 }
 
+function ossDefaultProtocols(facts: PluginFacts, index: number): unknown {
+  const protocols = defaultOf(facts.protocols, index);
+  return Array.isArray(protocols) ? protocols.filter((p) => p !== "ws" && p !== "wss") : protocols;
+}
+
 /** A value the body gives (undefined: left out) against the live one, by the field's facts. */
-function sameField(field: FieldFacts | undefined, want: unknown, have: unknown, index: number): boolean {
+export function sameField(field: FieldFacts | undefined, want: unknown, have: unknown, index: number): boolean {
   if (field === undefined || !existsAt(field, index)) return sameJson(want ?? null, have);
   // Kong expands a record a write leaves out into its defaults unless the plugin marks it optional
   // (`required = false`, which the published schemas do not tell): null is what such a write stores too

@@ -6,6 +6,7 @@
 import type { FieldFacts, PluginFacts } from "../facts.js";
 import { propName } from "../naming.js";
 import { closest } from "../suggest.js";
+import { withReferences } from "../references.js";
 import { formatPath } from "../fields.js";
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
 import { isVaultReference } from "../vault.js";
@@ -65,7 +66,7 @@ export interface Converted {
 }
 
 /** Where a prop path of the body reads as a Kong path and back. */
-interface Located {
+export interface Located {
   readonly kongPath: Array<string | number>;
   readonly propPath: Array<string | number>;
 }
@@ -77,7 +78,7 @@ interface Located {
 export function convertPluginProps(facts: PluginFacts, props: object, isUnresolved: UnresolvedPredicate): Converted {
   const issues: ValidationIssue[] = [];
   const body: Record<string, unknown> = { name: facts.name };
-  for (const [prop, value] of Object.entries(props)) {
+  for (const [prop, value] of Object.entries(withReferences(props))) {
     if (NON_BODY_PROPS.has(prop) || value === undefined || value === null) continue;
     const kong = ENTITY_PROP_TO_KONG.get(prop);
     if (kong === undefined) {
@@ -109,7 +110,7 @@ function propsOfRecord(field: FieldFacts): ReadonlyMap<string, string> {
   return byProp;
 }
 
-function convertValue(field: FieldFacts, value: unknown, at: Located, issues: ValidationIssue[], isUnresolved: UnresolvedPredicate): unknown {
+export function convertValue(field: FieldFacts, value: unknown, at: Located, issues: ValidationIssue[], isUnresolved: UnresolvedPredicate): unknown {
   if (isUnresolved(value) || value === null || typeof value !== "object") return value;
   switch (field.t) {
     case "record": {
@@ -144,7 +145,7 @@ function convertValue(field: FieldFacts, value: unknown, at: Located, issues: Va
   }
 }
 
-function unknownProp(prop: string, value: unknown, kongPath: Path, propPath: Path, props: readonly string[]): ValidationIssue {
+export function unknownProp(prop: string, value: unknown, kongPath: Path, propPath: Path, props: readonly string[]): ValidationIssue {
   const exact = props.find((p) => p === propName(prop));
   const guess = exact ?? closest(prop, props);
   return {
@@ -158,7 +159,7 @@ function unknownProp(prop: string, value: unknown, kongPath: Path, propPath: Pat
 }
 
 /** Kong drops duplicates of a set, keeping the first. */
-function dedupe(values: unknown[], isUnresolved: UnresolvedPredicate): unknown[] {
+export function dedupe(values: unknown[], isUnresolved: UnresolvedPredicate): unknown[] {
   const seen = new Set<unknown>();
   return values.filter((v) => {
     if (isUnresolved(v)) return true;
@@ -381,7 +382,7 @@ function isReferenceAt(facts: PluginFacts, kongPath: Path, value: unknown, targe
   return field !== undefined && attributesAt(field, target.dataIndex).ref === true;
 }
 
-function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: UnresolvedPredicate): boolean {
+export function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: UnresolvedPredicate): boolean {
   let node = root;
   for (const key of path) {
     if (isUnresolved(node)) return true;
@@ -395,7 +396,7 @@ function passesThroughUnresolved(root: unknown, path: Path, isUnresolved: Unreso
  * Records without their null fields: Kong takes a null as "unset". Lists and maps keep theirs. A
  * token is kept as it is (an unresolved object may be cyclic; the schema's issues on it are dropped).
  */
-function stripNulls(value: unknown, isUnresolved: UnresolvedPredicate): unknown {
+export function stripNulls(value: unknown, isUnresolved: UnresolvedPredicate): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value) || isUnresolved(value)) return value;
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)

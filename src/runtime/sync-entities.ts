@@ -1,0 +1,225 @@
+/**
+ * The core entities of `sync` and `teardown` (services, routes, consumers, credentials, …): what the
+ * stack owns is found with one `GET /tags/{owner tag}` per workspace (every kind at once), the live
+ * bodies of the declared kinds with one listing each; entities are written parents first (Kong's
+ * foreign keys: a service before its routes, a consumer before its credentials, all before the
+ * plugins) and deleted children first, each rank's several at once. Like the plugins', nothing another
+ * stack owns, or nobody, is written or deleted unless the construct names its id (adoption).
+ */
+import { createHash } from "node:crypto";
+import { collectionOf, ENTITY_KIND_BY_NAME, entityRank, type EntityKind } from "../schema/entity-kinds.js";
+import { sameField } from "../schema/engine/stored-facts.js";
+import { existsAt } from "../schema/engine/facts-schema.js";
+import type { ResolvedTarget } from "../schema/engine/target.js";
+import { entityPathToProps } from "../schema/engine/validate-entity.js";
+import type { EntityFacts } from "../schema/facts.js";
+import { isRecord, sameJson } from "../schema/stored.js";
+import type { EntityDescription, KongAdminClient, KongEntity } from "./client.js";
+import { KongApiError, KongOwnershipError, KongResponseError } from "./errors.js";
+import type { DesiredEntity } from "./input.js";
+import { formatWorkspace, type ApplyResult, type Logger } from "./log.js";
+import { ownerTag, ownershipOf, withOwnerTag } from "./ownership.js";
+
+/** An entity the stack owns, as `GET /tags/{owner tag}` lists it. */
+export interface OwnedEntity {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly workspace: string | undefined;
+  /** for a kind Kong serves only under its parent (targets): the parent's id, once known */
+  parentId?: string;
+}
+
+/** `kind workspace id`, ids in lower case. */
+export const entityKey = (kind: string, workspace: string | undefined, id: string) => `${kind} ${workspace ?? ""} ${id.toLowerCase()}`;
+
+/** The entities that carry the owner tag, in the workspaces given (plugins and kinds this library does not declare left out). */
+export async function ownedEntities(client: KongAdminClient, owner: string, workspaces: ReadonlyArray<string | undefined>): Promise<Map<string, OwnedEntity>> {
+  const owned = new Map<string, OwnedEntity>();
+  for (const workspace of workspaces) {
+    const tagged = await client.tagged(workspace, ownerTag(owner));
+    for (const row of tagged ?? []) {
+      const kind = ENTITY_KIND_BY_NAME.get(row.kind);
+      if (kind) owned.set(entityKey(kind.name, workspace, row.id), { kind, id: row.id, workspace });
+    }
+  }
+  return owned;
+}
+
+/** The live bodies of the declared kinds that carry the owner tag: one listing per kind and workspace. */
+export async function liveEntities(client: KongAdminClient, owner: string, declared: readonly DesiredEntity[], owned: ReadonlyMap<string, OwnedEntity>): Promise<Map<string, KongEntity>> {
+  const live = new Map<string, KongEntity>();
+  const listings = new Set<string>();
+  for (const entity of declared) {
+    const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
+    listings.add(`${kind.name}\u0000${entity.workspace ?? ""}\u0000${kind.nestedOnly ? parentIdOf(kind, entity.payload) ?? "" : ""}`);
+  }
+  // the parents of the nested-only kinds the stack owns: their children may have left the code
+  for (const entity of owned.values()) {
+    if (!entity.kind.nestedOnly) continue;
+    const parentKind = entity.kind.foreign[entity.kind.parent!]!;
+    for (const other of owned.values()) if (other.kind.name === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
+    for (const other of declared) if (other.kind === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
+  }
+  for (const listing of listings) {
+    const [name, workspace, parentId] = listing.split("\u0000") as [string, string, string];
+    const kind = ENTITY_KIND_BY_NAME.get(name)!;
+    if (kind.nestedOnly && parentId === "") continue;
+    const where = workspace || undefined;
+    // a nested listing takes no tags filter: the owner tag is checked on each
+    const options = kind.nestedOnly ? { size: 1000 } : { tags: [ownerTag(owner)], size: 1000 };
+    try {
+      for await (const entity of client.listEntities(collectionOf(kind, parentId), where, options)) {
+        if (kind.nestedOnly && ownershipOf(entity.tags, owner).kind !== "mine") continue;
+        live.set(entityKey(name, where, entity.id), entity);
+        const known = owned.get(entityKey(name, where, entity.id));
+        if (known) known.parentId = parentId;
+      }
+    } catch (error) {
+      // a parent that is not there yet (it is written in this apply) has no children
+      if (!(kind.nestedOnly && error instanceof KongApiError && error.status === 404)) throw error;
+    }
+  }
+  return live;
+}
+
+/** The id of the entity's parent in its body (`upstream: { id }`). */
+function parentIdOf(kind: EntityKind, payload: Readonly<Record<string, unknown>>): string | undefined {
+  return kind.parent ? foreignId(payload[kind.parent]) : undefined;
+}
+
+/** Groups by rank, in write order (parents first). */
+export function byRank<T>(items: readonly T[], kindOf: (item: T) => string): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const rank = entityRank(kindOf(item));
+    groups.set(rank, [...(groups.get(rank) ?? []), item]);
+  }
+  return [...groups.keys()].sort((a, b) => a - b).map((rank) => groups.get(rank)!);
+}
+
+const describe = (kind: EntityKind, facts: EntityFacts | undefined): EntityDescription => ({
+  entity: kind.what,
+  propPathOf: (kongPath) => (facts ? entityPathToProps(facts, kongPath) : kongPath.join(".")),
+});
+
+/** What writing one entity did. */
+export interface EntityOutcome {
+  readonly result: ApplyResult;
+  readonly entity: KongEntity;
+}
+
+/**
+ * Writes one entity: reads it (unless listed), checks that it is this stack's to write (or adopted),
+ * keeps its `created_at`, and writes the whole desired entity with one `PUT`, or nothing when Kong
+ * holds it already.
+ */
+export async function writeEntity(
+  client: KongAdminClient,
+  entity: DesiredEntity,
+  owner: string,
+  target: ResolvedTarget,
+  logger: Logger,
+  started: number,
+  listed: KongEntity | undefined,
+): Promise<EntityOutcome> {
+  const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
+  const { id, workspace } = entity;
+  const description = describe(kind, entity.facts);
+  const collection = collectionOf(kind, parentIdOf(kind, entity.payload));
+  const live = listed ?? (await client.getEntity(collection, workspace, id, description));
+  if (live) {
+    if (live.id.toLowerCase() !== id.toLowerCase()) {
+      throw new KongResponseError(`invalid answer to GET ${kind.collection}/${id}: Kong returned ${kind.what} ${live.id} instead`, { status: 200, method: "GET", url: `${client.serverUrl}/${kind.collection}/${id}` });
+    }
+    const ownership = ownershipOf(live.tags, owner);
+    if (ownership.kind !== "mine") {
+      if (!entity.adopt) {
+        const whose = ownership.kind === "other" ? `managed by another stack (tag ${ownership.tag}; this stack's is ${ownerTag(owner)})` : "not created by this stack (it carries no owner tag)";
+        throw new KongOwnershipError(
+          `${kind.what} ${id} ${formatWorkspace(workspace)} is ${whose}: refusing to overwrite it ("${entity.path}"). To take it over on purpose, set the construct's id prop to its id`,
+          ownership.kind === "other" ? ownership.tag : "",
+        );
+      }
+      logger.warn(`adopting ${kind.what} ${id} ${formatWorkspace(workspace)}: ${ownership.kind === "other" ? `it was managed by another stack (tag ${ownership.tag})` : "no stack managed it"}; this stack's id prop names it, so it takes it over`);
+    }
+  }
+  const body: Record<string, unknown> = { ...entity.payload, tags: withOwnerTag(entity.payload.tags, owner) };
+  if (live && body.created_at === undefined && typeof live.created_at === "number") body.created_at = live.created_at;
+  if (live && storesSameEntity(kind, entity.facts, body, live, target)) {
+    logger.debug(`${kind.what} ${id} unchanged ${formatWorkspace(workspace)} in ${Date.now() - started} ms`);
+    return { result: "unchanged", entity: live };
+  }
+  // Kong's `PUT` of a target only updates (kong/api/routes/upstreams.lua): a new one is a `POST`
+  const stored = kind.nestedOnly && !live ? await client.postEntity(collection, workspace, id, body, description) : await client.putEntity(collection, workspace, id, body, description);
+  const result: ApplyResult = live ? "updated" : "created";
+  const changed = live ? changedFields(live, stored) : [];
+  const where = formatWorkspace(workspace);
+  logger.info(`${result} ${kind.what} ${id} ${where}${changed.length > 0 ? ` (${changed.join(", ")})` : ""} in ${Date.now() - started} ms`);
+  return { result, entity: stored };
+}
+
+/** Deletes one entity the stack owns (the owner tag listed it); a missing one (a cascade took it) counts as deleted. */
+export async function deleteEntity(client: KongAdminClient, owned: OwnedEntity, logger: Logger, started: number): Promise<void> {
+  // a nested-only entity whose parent is gone went with it (Kong's cascade)
+  const deleted =
+    owned.kind.nestedOnly && owned.parentId === undefined
+      ? false
+      : await client.deleteEntity(collectionOf(owned.kind, owned.parentId), owned.workspace, owned.id, describe(owned.kind, undefined));
+  const where = formatWorkspace(owned.workspace);
+  logger.info(deleted ? `deleted ${owned.kind.what} ${owned.id} ${where} in ${Date.now() - started} ms` : `${owned.kind.what} ${owned.id} already absent ${where}`);
+}
+
+/** Set by Kong on every write, or the identity: not compared. */
+const NOT_COMPARED = new Set(["id", "created_at", "updated_at"]);
+
+/**
+ * Whether a `PUT` of the body would store what Kong holds: each field the body leaves out against
+ * Kong's default, foreign keys by id, a basic-auth password against the salted hash Kong keeps of it
+ * (kong/plugins/basic-auth/crypto.lua: the hex SHA-1 of the password followed by the consumer id).
+ */
+export function storesSameEntity(kind: EntityKind, facts: EntityFacts, body: Readonly<Record<string, unknown>>, live: Readonly<Record<string, unknown>>, target: ResolvedTarget): boolean {
+  if (body.created_at !== undefined && body.created_at !== live.created_at) return false;
+  const index = target.dataIndex;
+  const fields = facts.fields.f ?? {};
+  for (const key of new Set([...Object.keys(body), ...Object.keys(live), ...Object.keys(fields)])) {
+    if (NOT_COMPARED.has(key)) continue;
+    const field = fields[key];
+    // a field this Kong does not have (another version's, another router's) and the body leaves out
+    if (body[key] === undefined && (!(key in live) || (field && !existsAt(field, index)))) continue;
+    if (key in kind.foreign) {
+      if (foreignId(body[key]) !== foreignId(live[key])) return false;
+      continue;
+    }
+    if (kind.name === "basicauth_credentials" && key === "password") {
+      const consumer = foreignId(body.consumer);
+      if (typeof body.password !== "string" || consumer === undefined) return false;
+      if (live.password !== body.password && live.password !== createHash("sha1").update(body.password + consumer).digest("hex")) return false;
+      continue;
+    }
+    // a service's url: write-only, never returned
+    if (kind.name === "services" && key === "url") {
+      if (body.url !== undefined) return false;
+      continue;
+    }
+    if (field === undefined) {
+      if (!sameJson(body[key] ?? null, live[key])) return false;
+    } else if (!sameField(field, body[key], live[key], index)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The ids an entity's body refers to (its foreign keys), in lower case. */
+export function referencedIds(kind: EntityKind, payload: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(kind.foreign).map((name) => foreignId(payload[name])).filter((id): id is string => id !== undefined);
+}
+
+export function foreignId(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.id === "string" ? value.id.toLowerCase() : undefined;
+}
+
+/** Top-level fields whose values differ, timestamps aside. */
+function changedFields(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => !NOT_COMPARED.has(key) && !sameJson(before[key] ?? null, after[key] ?? null)).sort();
+}

@@ -1,0 +1,288 @@
+/**
+ * Validation of a core entity (service, route, consumer, credential, …) by its facts, for one target,
+ * as the plugins' (validate-plugin.ts): camelCase props → the Kong body, the body against the schema
+ * of that version and edition, what the target lacks said as such, and the entity checks of Kong's
+ * source that the specifications cannot say (a route's `conditional_at_least_one_of` of
+ * kong/db/schema/entities/routes_subschemas.lua, a service's `url` shorthand and path of
+ * kong/db/schema/entities/services.lua).
+ */
+import type { EntityFacts, FieldFacts } from "../facts.js";
+import type { EntityKind } from "../entity-kinds.js";
+import { formatPath } from "../fields.js";
+import { propName } from "../naming.js";
+import { LONE_SURROGATE, NAME_PATTERN, TAG_PATTERN, UUID_PATTERN } from "../plugin-schema.js";
+import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
+import { isVaultReference } from "../vault.js";
+import { attributesAt, existsAt, recordSchema } from "./facts-schema.js";
+import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
+import { convertValue, dedupe, passesThroughUnresolved, stripNulls, unknownProp, type Converted } from "./validate-plugin.js";
+import { OWNER_TAG_PREFIX } from "../../runtime/ownership.js";
+
+/** Fields no construct sets: Kong sets them on every write (and the apply-time program keeps `created_at`). */
+export const TIMESTAMP_FIELDS = new Set(["created_at", "updated_at"]);
+
+/** Props of an entity construct that are not part of the Kong body. */
+const NON_BODY_PROPS = new Set(["workspace", "provider", "adopt"]);
+
+/**
+ * camelCase props → the Kong body (unset props left out, empty lists kept, `tags` without duplicates).
+ * References (the foreign keys) must be `{ id }` records already: the construct turns constructs into them.
+ */
+export function convertEntityProps(facts: EntityFacts, props: object, isUnresolved: UnresolvedPredicate): Converted {
+  const issues: ValidationIssue[] = [];
+  const body: Record<string, unknown> = {};
+  const fields = facts.fields.f ?? {};
+  const byProp = new Map(Object.keys(fields).filter((kong) => !TIMESTAMP_FIELDS.has(kong)).map((kong) => [propName(kong), kong] as const));
+  for (const [prop, value] of Object.entries(props)) {
+    if (NON_BODY_PROPS.has(prop) || value === undefined || value === null) continue;
+    const kong = byProp.get(prop);
+    if (kong === undefined) {
+      issues.push(unknownProp(prop, value, [], [], [...byProp.keys()]));
+      continue;
+    }
+    body[kong] = kong === "tags" && Array.isArray(value) && !isUnresolved(value) ? dedupe(value, isUnresolved) : convertValue(fields[kong]!, value, { kongPath: [kong], propPath: [prop] }, issues, isUnresolved);
+  }
+  return { body, issues };
+}
+
+/** Why the entity does not exist at the target, or undefined. */
+export function entityAvailability(kind: EntityKind, facts: EntityFacts, target: ResolvedTarget): string | undefined {
+  if (target.edition === "oss") {
+    if ((facts.oss & (1 << target.ossIndex!)) !== 0) return undefined;
+    if (facts.oss !== 0) return `the ${kind.what} is not in ${target.label}: open-source Kong ${describeOssMask(facts.oss)} has it`;
+    return `the ${kind.what} is not in open-source Kong: Kong Enterprise ${describeMask(facts.ee)} has it`;
+  }
+  if ((facts.ee & (1 << target.dataIndex)) !== 0) return undefined;
+  return `the ${kind.what} is not in ${target.label}: Kong Enterprise ${describeMask(facts.ee)} has it`;
+}
+
+/**
+ * Validates an entity body (Kong's names) at a target: every problem, each naming the prop and the
+ * Kong field. A reference (token) passes where it stands; a vault reference passes in a field that
+ * takes one.
+ */
+export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: Record<string, unknown>, target: ResolvedTarget, isUnresolved: UnresolvedPredicate = () => false): ValidationIssue[] {
+  const availability = entityAvailability(kind, facts, target);
+  if (availability) return [{ code: "unavailable", kongPath: [], propPath: `(${kind.what})`, value: kind.name, message: availability }];
+  const issues: ValidationIssue[] = [];
+  const fields = facts.fields.f ?? {};
+  const index = target.dataIndex;
+  const reported = new Set<string>();
+  const report = (issue: ValidationIssue) => {
+    const key = JSON.stringify(issue.kongPath);
+    if (reported.has(key)) return;
+    reported.add(key);
+    issues.push(issue);
+  };
+
+  // what the target lacks, before the schema (which would call it unknown)
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    const field = fields[name];
+    if (!field) continue;
+    const ossLacks = target.edition === "oss" && field.o !== undefined && (field.o & (1 << target.ossIndex!)) === 0;
+    if (ossLacks) {
+      report({
+        code: "unavailable",
+        kongPath: [name],
+        propPath: propName(name),
+        value,
+        message: field.o === 0 ? `not in open-source Kong: Kong Enterprise ${describeMask(field.v ?? facts.ee)} has it` : `not in ${target.label}: open-source Kong ${describeOssMask(field.o!)} has it`,
+      });
+    } else if (!existsAt(field, index)) {
+      report({ code: "unavailable", kongPath: [name], propPath: propName(name), value, message: `not in ${target.label}: Kong Enterprise ${describeMask(field.v ?? facts.ee)} has it` });
+    }
+  }
+
+  const result = recordSchema({ ...facts.fields, f: withoutTimestamps(fields) }, index).safeParse(stripNulls(body, isUnresolved));
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as Array<string | number>;
+      const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...path, key]) : [path];
+      for (const kongPath of paths) {
+        if (passesThroughUnresolved(body, kongPath, isUnresolved)) continue;
+        const value = valueAt(body, kongPath);
+        const field = fieldAt(facts, kongPath);
+        if (isVaultReference(value) && field && attributesAt(field, index).ref === true) continue;
+        const unknown = issue.code === "unrecognized_keys";
+        // a service's `url` (a reference: not split at synth) stands for its host
+        if (kind.name === "services" && kongPath.length === 1 && kongPath[0] === "host" && value === undefined && body.url !== undefined) continue;
+        report({ code: unknown ? "unknown_field" : "invalid_value", kongPath, propPath: entityPathToProps(facts, kongPath), value, message: unknown ? "unknown field" : issue.message });
+      }
+    }
+  }
+  for (const issue of [...commonIssues(kind, body, isUnresolved), ...entityChecks(kind, body, isUnresolved)]) report(issue);
+  return issues;
+}
+
+function withoutTimestamps(fields: Readonly<Record<string, FieldFacts>>): Record<string, FieldFacts> {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => !TIMESTAMP_FIELDS.has(name)));
+}
+
+/** The rules every entity shares: UUIDs of foreign keys and ids, names, tags. */
+function commonIssues(kind: EntityKind, body: Record<string, unknown>, isUnresolved: UnresolvedPredicate): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const at = (kongPath: Path, value: unknown, message: string) => issues.push({ code: "invalid_value", kongPath, propPath: formatPath(kongPath.map((s) => (typeof s === "string" ? propName(s) : s))), value, message });
+  for (const name of Object.keys(kind.foreign)) {
+    const ref = body[name];
+    if (ref === undefined || ref === null || isUnresolved(ref) || typeof ref !== "object") continue;
+    const id = (ref as Record<string, unknown>).id;
+    if (id !== undefined && !isUnresolved(id) && (typeof id !== "string" || !UUID_PATTERN.test(id))) at([name, "id"], id, "expected a valid UUID");
+  }
+  const name = body.name;
+  if (typeof name === "string" && !isUnresolved(name) && kind.name !== "snis" && (!NAME_PATTERN.test(name) || LONE_SURROGATE.test(name))) {
+    at(["name"], name, "the only accepted ascii characters are alphanumerics or ., -, _, and ~");
+  }
+  const tags = body.tags;
+  if (Array.isArray(tags) && !isUnresolved(tags)) {
+    tags.forEach((tag, i) => {
+      if (typeof tag !== "string" || isUnresolved(tag)) return;
+      if (!TAG_PATTERN.test(tag) || LONE_SURROGATE.test(tag)) at(["tags", i], tag, "expected printable ascii (except `,` and `/`) or valid utf-8 sequences");
+      else if (tag.startsWith(OWNER_TAG_PREFIX)) at(["tags", i], tag, `must not start with "${OWNER_TAG_PREFIX}": that tag marks the stack that owns the ${kind.what}, and the library writes it`);
+    });
+  }
+  return issues;
+}
+
+const quoted = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
+const given = (body: Record<string, unknown>, name: string) => {
+  const value = body[name];
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value as object).length > 0;
+  return true;
+};
+
+/**
+ * A service's `url` split into `protocol`, `host`, `port` and `path`, as Kong's shorthand does
+ * (kong/db/schema/entities/services.lua): the port of the URL, else 443 for https and 80 otherwise; a
+ * URL without a path sets none. A reference is left for Kong to split.
+ */
+export function expandServiceUrl(body: Record<string, unknown>, isUnresolved: UnresolvedPredicate): { body: Record<string, unknown>; issue?: ValidationIssue } {
+  const url = body.url;
+  if (typeof url !== "string" || isUnresolved(url)) return { body };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { body, issue: { code: "invalid_value", kongPath: ["url"], propPath: "url", value: url, message: "expected a URL such as https://example.internal:8443/api" } };
+  }
+  const protocol = parsed.protocol.replace(/:$/, "");
+  const { url: _url, ...rest } = body;
+  const path = parsed.pathname === "/" && !/^[a-z][a-z0-9+.-]*:\/\/[^/]*\/$/i.test(url) ? undefined : decodeURI(parsed.pathname);
+  return {
+    body: {
+      ...rest,
+      protocol,
+      host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: parsed.port !== "" ? Number(parsed.port) : protocol === "https" ? 443 : 80,
+      ...(path !== undefined ? { path } : {}),
+    },
+  };
+}
+
+/** Kong's entity checks of the kind (its source's messages), which the specifications do not carry. */
+function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresolved: UnresolvedPredicate): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const entity = (message: string, names: readonly string[]) =>
+    issues.push({ code: "invalid_value", kongPath: [], propPath: names.map(propName).join("/"), value: undefined, message });
+  if (kind.name === "services") {
+    const path = body.path;
+    if (typeof path === "string" && !isUnresolved(path) && !path.startsWith("/")) {
+      issues.push({ code: "invalid_value", kongPath: ["path"], propPath: "path", value: path, message: "should start with: /" });
+    }
+  }
+  if (kind.name === "routes") {
+    const protocols = body.protocols;
+    // the expressions router: Kong checks the expression; the traditional rules do not apply
+    if (body.expression !== undefined || isUnresolved(protocols)) return issues;
+    const list = Array.isArray(protocols) ? protocols.filter((p): p is string => typeof p === "string" && !isUnresolved(p)) : ["http", "https"];
+    const unknownAny = ["methods", "hosts", "headers", "paths", "snis", "sources", "destinations"].some((name) => isUnresolved(body[name]));
+    if (!unknownAny && list.length > 0) {
+      // Kong picks the subschema of the first protocol (`subschema_key = "protocols"`)
+      const first = list[0]!;
+      const atLeastOne = (names: readonly string[], when: string) => {
+        if (!names.some((name) => given(body, name))) entity(`must set one of ${quoted(names)} when 'protocols' is '${when}'`, names);
+      };
+      const forbidden = (names: readonly string[], when: string) => {
+        for (const name of names) {
+          if (given(body, name)) issues.push({ code: "invalid_value", kongPath: [name], propPath: propName(name), value: body[name], message: `cannot set '${name}' when 'protocols' is ${when}` });
+        }
+      };
+      if (first === "http" || first === "https") {
+        forbidden(["sources", "destinations"], "'http' or 'https'");
+        if (list.includes("https")) atLeastOne(["methods", "hosts", "headers", "paths", "snis"], "https");
+        else atLeastOne(["methods", "hosts", "headers", "paths"], "http");
+      } else if (first === "tcp" || first === "tls" || first === "udp" || first === "tls_passthrough") {
+        forbidden(["methods", "hosts", "paths", "headers"], "'tcp', 'tls', 'tls_passthrough' or 'udp'");
+        if (list.every((p) => p === "tcp" || p === "tls" || p === "udp")) atLeastOne(["sources", "destinations", "snis"], "tcp', 'tls' or 'udp");
+        if (list.every((p) => p === "tls_passthrough") && !given(body, "snis")) entity("must set snis when 'protocols' is 'tls_passthrough'", ["snis"]);
+      } else if (first === "grpc" || first === "grpcs") {
+        forbidden(["methods", "sources", "destinations"], "'grpc' or 'grpcs'");
+        if (body.strip_path === true) issues.push({ code: "invalid_value", kongPath: ["strip_path"], propPath: "stripPath", value: true, message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" });
+        if (list.includes("grpcs")) atLeastOne(["hosts", "headers", "paths", "snis"], "grpcs");
+        else atLeastOne(["hosts", "headers", "paths"], "grpc");
+      }
+      if (given(body, "snis") && !list.some((p) => ["grpcs", "https", "tls", "tls_passthrough", "wss"].includes(p))) {
+        issues.push({ code: "invalid_value", kongPath: ["snis"], propPath: "snis", value: body.snis, message: "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'" });
+      }
+    }
+    const paths = body.paths;
+    if (Array.isArray(paths) && !isUnresolved(paths)) {
+      paths.forEach((path, i) => {
+        if (typeof path === "string" && !isUnresolved(path) && !path.startsWith("/") && !path.startsWith("~/")) {
+          issues.push({ code: "invalid_value", kongPath: ["paths", i], propPath: `paths[${i}]`, value: path, message: "should start with: / (fixed path) or ~/ (regex path)" });
+        }
+      });
+    }
+  }
+  return issues;
+}
+
+/** The facts of the field at a Kong path of an entity body. */
+export function fieldAt(facts: EntityFacts, kongPath: Path): FieldFacts | undefined {
+  let field: FieldFacts | undefined = facts.fields;
+  for (const segment of kongPath) {
+    if (!field) return undefined;
+    if (field.t === "record") field = field.f?.[String(segment)];
+    else if (field.t === "array") field = field.i;
+    else if (field.t === "map") field = field.m;
+    else return undefined;
+  }
+  return field;
+}
+
+/** A Kong path of an entity body in props: record fields by their prop names, map keys and indexes as they are. */
+export function entityPathToProps(facts: EntityFacts, kongPath: Path): string {
+  const out: Array<string | number> = [];
+  let field: FieldFacts | undefined = facts.fields;
+  for (const segment of kongPath) {
+    if (field?.t === "record" && typeof segment === "string") {
+      out.push(field.f?.[segment] ? propName(segment) : segment);
+      field = field.f?.[segment];
+    } else {
+      out.push(segment);
+      field = field?.t === "array" ? field.i : field?.t === "map" ? field.m : undefined;
+    }
+  }
+  return formatPath(out);
+}
+
+/** The secret strings of an entity body: its kind's secret fields and what the facts mark encrypted or referenceable (top level and one record down). */
+export function entitySecretPaths(kind: EntityKind, facts: EntityFacts, body: Record<string, unknown>, index: number): Array<{ kongPath: Array<string | number>; propPath: string }> {
+  const found: Array<{ kongPath: Array<string | number>; propPath: string }> = [];
+  const visit = (field: FieldFacts, value: unknown, path: Array<string | number>, secret: boolean) => {
+    if (value === undefined || value === null) return;
+    const attributes = attributesAt(field, index);
+    const isSecret = secret || attributes.enc === true;
+    if (typeof value === "string") {
+      if (isSecret) found.push({ kongPath: path, propPath: entityPathToProps(facts, path) });
+      return;
+    }
+    if (field.t === "record" && typeof value === "object" && !Array.isArray(value)) {
+      for (const [name, child] of Object.entries(field.f ?? {})) visit(child, (value as Record<string, unknown>)[name], [...path, name], false);
+    }
+  };
+  for (const [name, field] of Object.entries(facts.fields.f ?? {})) visit(field, body[name], [name], (kind.secrets ?? []).includes(name));
+  return found;
+}

@@ -1,0 +1,25 @@
+/**
+ * References between constructs: a construct of a core entity (a `Route`, a `Service`, …) given where
+ * Kong takes a foreign key becomes the `{ id }` Kong takes, its id known at synth.
+ */
+
+/** What a construct of a core entity offers for a foreign key. */
+export interface KongReferenceable {
+  toKongReference(): { readonly id: string };
+}
+
+export function isKongReferenceable(value: unknown): value is KongReferenceable {
+  return value !== null && typeof value === "object" && typeof (value as { toKongReference?: unknown }).toKongReference === "function";
+}
+
+/** The props of a plugin that take a foreign key. */
+const SCOPE_PROPS = ["route", "service", "consumer", "consumerGroup"] as const;
+
+/** A copy of the props with each scope given as a construct turned into `{ id }`; the props themselves when there is none. */
+export function withReferences<T extends object>(props: T): T {
+  const record = props as Record<string, unknown>;
+  if (!SCOPE_PROPS.some((key) => isKongReferenceable(record[key]))) return props;
+  const out: Record<string, unknown> = { ...record };
+  for (const key of SCOPE_PROPS) if (isKongReferenceable(out[key])) out[key] = (out[key] as KongReferenceable).toKongReference();
+  return out as T;
+}

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
 // the generated tables of facts and the emulator's JSON Schemas are JSON, read on first use: tsc does not copy them
-for (const dir of ["schema/generated/plugins", "testing/generated"]) {
+for (const dir of ["schema/generated/plugins", "schema/generated/entities", "testing/generated"]) {
   cpSync(path.join(root, "src", dir), path.join(root, "dist", dir), { recursive: true, filter: (file) => !file.endsWith(".ts") });
 }
 

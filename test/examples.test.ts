@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FullStack, EXAMPLE_ROUTE_ID } from "../examples/full/main.js";
 import { GatewayStack } from "../examples/gateway/main.js";
 import { MinimalStack } from "../examples/minimal/main.js";
+import { WholeGatewayStack } from "../examples/whole-gateway/main.js";
 import { desiredSet, synthJson, synthSnapshot } from "./support/synth.js";
 
 describe("examples", () => {
@@ -22,6 +23,27 @@ describe("examples", () => {
 
   it("synthesizes the gateway example for open-source Kong 3.4 too: every field it sets exists there", () => {
     expect(() => new GatewayStack(Testing.app(), "gateway", { kongVersion: "3.4", edition: "oss" })).not.toThrow();
+  });
+
+  it("synthesizes the whole gateway example: services, routes, a consumer with a credential, plugins on them", () => {
+    const { request, tfJson } = desiredSet((app) => new WholeGatewayStack(app, "gateway"));
+    expect(request.entities.map((e: any) => `${e.kind} ${e.path}`)).toEqual([
+      "services gateway/orders",
+      "routes gateway/orders_api",
+      "consumers gateway/mobile_app",
+      "keyauth_credentials gateway/mobile_app_key_auth",
+      "services gateway/payments",
+      "routes gateway/payments_api",
+    ]);
+    const id = (path: string) => request.entities.find((e: any) => e.path === path).id;
+    const plugins = Object.fromEntries(request.plugins.map((p: any) => [p.payload.name, p.payload]));
+    expect(plugins["key-auth"].route).toEqual({ id: id("gateway/orders_api") });
+    expect(plugins["rate-limiting"].service).toEqual({ id: id("gateway/orders") });
+    expect(plugins.session.route).toEqual({ id: id("gateway/payments_api") });
+    // the credential's key is a sensitive variable: a placeholder in the desired set, a reference in cdk.tf.json
+    expect(request.entities[3].payload.key).toEqual({ $ref: "s0", as: "base64" });
+    expect(tfJson).toContain("base64encode(var.mobile_app_key)");
+    expect(() => new WholeGatewayStack(Testing.app(), "gateway", { kongVersion: "3.4", edition: "oss" })).not.toThrow();
   });
 
   it("synthesizes the minimal example", () => {

@@ -25,6 +25,10 @@ export interface WholeGatewayStackOptions {
   readonly edition?: KongGatewayProviderProps["edition"];
   /** requests per minute and consumer on the orders API @default 60 */
   readonly ordersPerMinute?: number;
+  /** the paths of the orders API @default ["/orders"] */
+  readonly ordersPaths?: string[];
+  /** whether the payments service, its route and its plugins are in the gateway @default true */
+  readonly withPayments?: boolean;
 }
 
 export class WholeGatewayStack extends TerraformStack {
@@ -42,9 +46,7 @@ export class WholeGatewayStack extends TerraformStack {
     });
 
     this.orders = new Service(this, "orders", { name: "orders", url: "http://orders.internal:8080/v1", retries: 3 });
-    const payments = new Service(this, "payments", { name: "payments", host: "payments.internal", port: 8443, protocol: "https" });
-    this.ordersRoute = new Route(this, "orders_api", { service: this.orders, name: "orders-api", paths: ["/orders"], methods: ["GET", "POST"] });
-    const paymentsRoute = new Route(this, "payments_api", { service: payments, name: "payments-api", paths: ["/payments"], protocols: ["https"] });
+    this.ordersRoute = new Route(this, "orders_api", { service: this.orders, name: "orders-api", paths: options.ordersPaths ?? ["/orders"], methods: ["GET", "POST"] });
 
     // the credential's key comes from a sensitive variable: never in cdk.tf.json, plans or logs
     const key = new TerraformVariable(this, "mobile_app_key", { type: "string", sensitive: true });
@@ -56,8 +58,12 @@ export class WholeGatewayStack extends TerraformStack {
       service: this.orders,
       config: { minute: options.ordersPerMinute ?? 60, policy: "local", limitBy: "consumer" },
     });
-    new PluginSession(this, "payments_session", { route: paymentsRoute, config: { cookieName: "payments-session", cookieSecure: true } });
-    new PluginCors(this, "payments_cors", { route: paymentsRoute, config: { origins: ["https://app.example.com"], methods: ["GET", "POST"], credentials: true } });
+    if (options.withPayments !== false) {
+      const payments = new Service(this, "payments", { name: "payments", host: "payments.internal", port: 8443, protocol: "https" });
+      const paymentsRoute = new Route(this, "payments_api", { service: payments, name: "payments-api", paths: ["/payments"], protocols: ["https"] });
+      new PluginSession(this, "payments_session", { route: paymentsRoute, config: { cookieName: "payments-session", cookieSecure: true } });
+      new PluginCors(this, "payments_cors", { route: paymentsRoute, config: { origins: ["https://app.example.com"], methods: ["GET", "POST"], credentials: true } });
+    }
   }
 }
 

@@ -199,6 +199,28 @@ const TARGET_HEADER = ["N", "build", "one action ms", "parallelism P", "budget: 
 
 const SYNTH_HEADER_NOTE = "construct + `app.synth()`, import excluded; medians";
 
+const GATEWAY_SYNTH_HEADER = ["stack", "construct ms", "synth ms", "total ms", "peak MiB", "library / this"];
+const GATEWAY_STEPS_HEADER = ["step", "terraform ms", "sync process ms", "requests to Kong", "writes"];
+
+/** Section 6: the synth of the gateway against the two floors. */
+function gatewaySynthTable(results) {
+  const g = results.gateway;
+  if (!g) return [];
+  const row = (label, s) => [label, ms(s.constructMs), ms(s.synthMs), ms(s.totalMs), fmt(s.maxRssMiB, 0), ratio(g.synth.lib.totalMs, s.totalMs)];
+  return [
+    row("this library (sync layout: 3 resources and the desired set)", g.synth.lib),
+    row("cdktf: a resource per entity and plugin, its body as input (the official provider's design)", g.synth.perEntity),
+    row("cdktf: the same 3 resources and desired set", g.synth.floor),
+  ];
+}
+
+/** Section 6: terraform's steps on the gateway. */
+function gatewayStepsTable(results) {
+  const g = results.gateway;
+  if (!g) return [];
+  return Object.entries(g.steps).map(([step, s]) => [step, ms(s.ms), s.syncMs === undefined ? "-" : ms(s.syncMs), String(s.requests), s.writes ? s.writes.join(", ") || "none" : "-"]);
+}
+
 /** The tables, on the terminal. */
 export function printTables(results) {
   const s = synthTables(results);
@@ -221,6 +243,10 @@ export function printTables(results) {
   if (results.sync) {
     printTable("5. the sync layout against N terraform_data with `true` provisioners", SYNC_HEADER, syncTable(results));
     printTable("5b. the sync process alone", SYNC_PROCESS_HEADER, syncProcessTable(results));
+  }
+  if (results.gateway) {
+    printTable(`6. synth of a gateway of ${results.gateway.services} services, ${results.gateway.routes} routes, ${results.gateway.plugins} plugins`, GATEWAY_SYNTH_HEADER, gatewaySynthTable(results));
+    printTable("6b. terraform on that gateway", GATEWAY_STEPS_HEADER, gatewayStepsTable(results));
   }
 }
 
@@ -421,6 +447,20 @@ export function writeReport(results, file) {
           table(SYNC_PROCESS_HEADER, syncProcessTable(results)),
           "",
           syncVerdictText(results),
+          "",
+        ]
+      : []),
+    ...(results.gateway
+      ? [
+          "## 6. A whole gateway",
+          "",
+          `${results.gateway.services} services, ${results.gateway.routes} routes (two per service) and ${results.gateway.plugins} plugins (a key-auth on every route, a rate-limiting on every service), as constructs referring to each other, with the default sync layout, for open-source Kong 3.9 (\`bench/gateway-case.cjs\`, \`bench/gateway.mjs\`). Synth (construct + \`app.synth()\`, import excluded, medians of ${results.gateway.runs} runs, each case in a process of its own, interleaved) against two floors: cdktf building one \`terraform_data\` per entity and plugin with its Kong body as nested \`input\` (what a stack of the official provider's resources costs cdktf, its binding aside: it cannot be built here), and cdktf building the very resources and desired set this library synthesizes. Target: at most 1.5x cdktf's floor.`,
+          "",
+          table(GATEWAY_SYNTH_HEADER, gatewaySynthTable(results)),
+          "",
+          "Where the synth time goes: the construct column is the library's work (the zod validation of each body, at most one schema built per kind and version; the references; the desired set); the synth column is cdktf's own, which writes three resources here, against one per entity for the per-entity floor. Then terraform against the emulator (its own, open-source Kong 3.9), in one working directory: create, a no-op plan, a change of one route's paths, destroy. The sync process column is the time the process reports for its own work (reading and validating the desired set, listing what the stack owns, writing); the rest of the terraform column is Terraform's plan and apply of three resources and the process's start.",
+          "",
+          table(GATEWAY_STEPS_HEADER, gatewayStepsTable(results)),
           "",
         ]
       : []),

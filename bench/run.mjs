@@ -1,4 +1,4 @@
-// `npm run bench` (about 6 minutes) or `npm run bench -- --quick` (about 1 minute): what users pay
+// `npm run bench` (about 9 minutes) or `npm run bench -- --quick` (about 1 minute): what users pay
 // for this library, against the floors, before and after the performance work, in one run.
 // Prints tables and writes docs/BENCHMARKS.md. All traffic goes to an emulator on 127.0.0.1.
 //
@@ -21,6 +21,7 @@ import { benchAction } from "./action.mjs";
 import { ROOT, buildCurrent, buildRevision, scratchDir } from "./lib/build.mjs";
 import { cleanEnv, machine, median, routeId, timeProcess } from "./lib/util.mjs";
 import { printTables, writeReport } from "./report.mjs";
+import { benchGateway } from "./gateway.mjs";
 import { benchSync } from "./sync.mjs";
 import { benchSynth } from "./synth.mjs";
 import { benchTerraform } from "./terraform.mjs";
@@ -64,6 +65,7 @@ const plan = quick
       concurrentRuns: 2,
       terraform: [{ n: 10, runs: 1 }],
       sync: [{ n: 100, runs: 1 }],
+      gateway: { services: 200, runs: 1 },
     }
   : {
       synth: [
@@ -86,6 +88,7 @@ const plan = quick
         { n: 300, runs: 1 },
         { n: 1000, runs: 1 },
       ],
+      gateway: { services: 200, runs: 3 },
     };
 
 /** bench/schema-reads.cjs in a child process: which tables of facts a synth of `kinds` kinds reads. */
@@ -151,12 +154,12 @@ try {
   };
   const env = cleanEnv();
 
-  log("1/4 synth");
+  log("1/5 synth");
   const synth = await benchSynth({ libs: builds, cases: plan.synth, scratch, env, log });
   log("  tables of facts read by a synth of 3 plugin kinds");
   const schemaReads = await schemaReadsOf(after.dist, 3, env);
 
-  log("2/4 one apply-time action");
+  log("2/5 one apply-time action");
   const action = await benchAction({ builds, kong, resetKong, runs: plan.actionRuns, concurrentRuns: plan.concurrentRuns, scratch, env, log });
   if (extraCaCerts) {
     const withCa = [];
@@ -164,13 +167,16 @@ try {
     action.extraCaCerts = { path: extraCaCerts, floorMs: median(withCa) };
   }
 
-  log("3/4 terraform apply, re-apply, destroy");
+  log("3/5 terraform apply, re-apply, destroy");
   // the code caches warmed by section 2, as on a runner after its first apply
   const terraform = await benchTerraform({ builds, sizes: plan.terraform, kong, resetKong, scratch, env: { TMPDIR: action.warmTmp }, log });
   delete action.warmTmp;
 
-  log("4/4 the sync layout against a resource per plugin");
+  log("4/5 the sync layout against a resource per plugin");
   const sync = await benchSync({ dist: after.dist, sizes: plan.sync, scratch, env, log });
+
+  log("5/5 a whole gateway: services, routes and plugins");
+  const gateway = await benchGateway({ dist: after.dist, ...plan.gateway, scratch, env, log });
 
   const results = {
     date: new Date().toISOString(),
@@ -187,6 +193,7 @@ try {
     factsTables,
     terraform,
     sync,
+    gateway,
   };
   printTables(results);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { convertEntityProps, entitySecretPaths, expandServiceUrl, validateEntity
 import { loadEntityFacts } from "./schema/generated/entity-catalog.js";
 import { propName } from "./schema/naming.js";
 import { workspaceSchema } from "./schema/plugin-schema.js";
+import type { EntityFacts, FieldFacts } from "./schema/facts.js";
 import { KongEntityValidationError, valueAt, type ValidationIssue } from "./schema/validate.js";
 
 /** The props every core entity construct takes beside its Kong fields. */
@@ -96,6 +97,12 @@ export abstract class KongEntityConstruct extends Construct {
       issues.push({ code: "invalid_value", kongPath: [kind.parent], propPath: propName(kind.parent), value: undefined, message: `required: the ${ENTITY_KIND_BY_NAME.get(kind.foreign[kind.parent]!)!.what} it belongs to (a construct, or { id })` });
     }
 
+    for (const kong of kind.excluded ?? []) {
+      const prop = propName(kong);
+      if (fields[prop] === undefined) continue;
+      issues.push({ code: "invalid_value", kongPath: [kong], propPath: prop, value: fields[prop], message: EXCLUDED_MESSAGES[`${kind.name}.${kong}`] ?? "not set by this construct" });
+      delete fields[prop];
+    }
     const converted = convertEntityProps(facts, fields, isUnresolved);
     issues.push(...converted.issues);
     let body = converted.body;
@@ -104,10 +111,11 @@ export abstract class KongEntityConstruct extends Construct {
       body = expanded.body;
       if (expanded.issue) issues.push(expanded.issue);
     }
+    if (kind.name === "targets") body = withTargetPort(body, isUnresolved);
     const target = this.provider.target;
     issues.push(...validateEntityBody(kind, facts, body, target, isUnresolved).filter((issue) => !issues.some((i) => i.propPath === issue.propPath)));
     if (issues.length === 0) issues.push(...claimEntity(this, kind, body));
-    if (issues.length > 0) throw new KongEntityValidationError(subject, issues);
+    if (issues.length > 0) throw new KongEntityValidationError(subject, issues.map((issue) => (isSecretField(kind, facts, issue.kongPath) ? { ...issue, secret: true } : issue)));
 
     const secretPaths = entitySecretPaths(kind, facts, body, target.dataIndex);
     warnAboutSecrets(
@@ -136,6 +144,38 @@ export abstract class KongEntityConstruct extends Construct {
   }
 }
 
+/** Why a field of Kong is not a prop of its construct. */
+const EXCLUDED_MESSAGES: Readonly<Record<string, string>> = {
+  "certificates.snis":
+    "not set on a Certificate: Kong makes a certificate's SNIs exactly this list on every write, deleting those declared elsewhere; declare an Sni construct per name (new Sni(stack, id, { certificate, name }))",
+};
+
+/** Whether a Kong path of an entity body is, or is inside, a secret field. */
+function isSecretField(kind: EntityKind, facts: EntityFacts, kongPath: ReadonlyArray<string | number>): boolean {
+  const head = kongPath[0];
+  if (typeof head !== "string") return false;
+  if ((kind.secrets ?? []).includes(head)) return true;
+  let field: FieldFacts | undefined = facts.fields;
+  for (const segment of kongPath) {
+    field = field?.t === "record" ? field.f?.[String(segment)] : field?.t === "array" ? field.i : field?.t === "map" ? field.m : undefined;
+    if (field?.enc || field?.ref) return true;
+  }
+  return false;
+}
+
+/**
+ * A target without a port takes Kong's default, 8000 (kong/db/dao/targets.lua), written out so that
+ * what Kong stores is what the stack declares. A reference is left as it is.
+ */
+function withTargetPort(body: Record<string, unknown>, isUnresolved: (value: unknown) => boolean): Record<string, unknown> {
+  const target = body.target;
+  if (typeof target !== "string" || isUnresolved(target)) return body;
+  const hasPort = target.startsWith("[") ? /\]:\d+$/.test(target) : /^[^:]+:\d+$/.test(target);
+  const bareIpv6 = !target.startsWith("[") && (target.match(/:/g) ?? []).length > 1;
+  if (hasPort) return body;
+  return { ...body, target: bareIpv6 ? `[${target}]:8000` : `${target}:8000` };
+}
+
 /** What is wrong with a reference from one construct to another, or undefined. */
 export function referenceProblem(from: { readonly provider: KongGatewayProvider; readonly workspace?: string }, to: KongEntityConstruct, kindName: string): string | undefined {
   const wanted = ENTITY_KIND_BY_NAME.get(kindName)!;
@@ -156,15 +196,17 @@ function claimEntity(scope: KongEntityConstruct, kind: EntityKind, body: Record<
   const server = scope.provider.serverUrl;
   const workspace = scope.workspace ?? "default";
   const keys: Array<[string, string, unknown, string]> = [[`${server}|id|${kind.name}|${scope.id.toLowerCase()}`, "id", scope.id, `the ${kind.what} id is also used by`]];
+  const kongFields = new Map<string, string>([["id", "id"]]);
   for (const field of kind.unique) {
     const value = body[field];
     if (typeof value !== "string" || isUnresolved(value)) continue;
     keys.push([`${server}|${workspace}|${kind.name}|${field}|${value}`, propName(field), value, `Kong keeps ${field} unique among ${kind.collection} in workspace "${workspace}", and it is also used by`]);
+    kongFields.set(propName(field), field);
   }
   const issues: ValidationIssue[] = [];
   for (const [key, propPath, value, message] of keys) {
     const other = taken.get(key);
-    if (other !== undefined) issues.push({ code: "conflict", kongPath: [], propPath, value, message: `${message} "${other}"` });
+    if (other !== undefined) issues.push({ code: "conflict", kongPath: [kongFields.get(propPath)!], propPath, value, message: `${message} "${other}"` });
   }
   if (issues.length === 0) for (const [key] of keys) taken.set(key, scope.node.path);
   return issues;

@@ -111,7 +111,7 @@ function entityFile(kind: EntityKind, facts: EntityFacts): string {
   const uses: Uses = { oneOf: false, resolvable: false, kinds: new Set() };
   const lines: string[] = [];
   for (const [name, field] of Object.entries(facts.fields.f ?? {})) {
-    if (SKIPPED.has(name)) continue;
+    if (SKIPPED.has(name) || (kind.excluded ?? []).includes(name)) continue;
     const prop = propName(name);
     const target = kind.foreign[name];
     let type: string;

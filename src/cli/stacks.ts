@@ -4,6 +4,7 @@
  * `PluginRateLimiting`, `KongPlugin`, …), and every plugin of a sync layout's desired set, read from
  * `cdktf.out`.
  */
+import type { EntityFacts } from "../schema/facts.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { ENV, REQUEST_VERSION, SYNC_VERSION, type ConnectionOptions } from "../runtime/contract.js";
@@ -156,25 +157,8 @@ export function desiredPlugins(stack: SynthStack): { plugins: DesiredPlugin[]; w
  */
 function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
   const plugins: DesiredPlugin[] = [];
-  const resources = isRecord(stack.json.resource) && isRecord(stack.json.resource.terraform_data) ? stack.json.resource.terraform_data : {};
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (!isRecord(resource)) continue;
-    const file = environmentOf(resource)[ENV.sync];
-    if (typeof file !== "string") continue;
-    const address = `terraform_data.${logicalId}`;
-    let desired: unknown;
-    try {
-      desired = JSON.parse(readFileSync(path.join(stack.dir, file), "utf8"));
-    } catch {
-      warnings.push(`stack ${stack.name}: ${address} reads the desired set ${file}, which is missing or not JSON: skipped (synthesize the stack again)`);
-      continue;
-    }
-    if (!isRecord(desired) || desired.version !== SYNC_VERSION || !Array.isArray(desired.plugins)) {
-      warnings.push(`stack ${stack.name}: ${address}: the desired set ${file} is not of version ${SYNC_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`);
-      continue;
-    }
-    const triggers = isRecord(resource.triggers_replace) ? resource.triggers_replace : {};
-    for (const entry of desired.plugins) {
+  for (const { address, resource, desired, triggers } of desiredSets(stack, warnings)) {
+    for (const entry of desired.plugins as unknown[]) {
       if (!isRecord(entry) || !isRecord(entry.payload) || typeof entry.payload.name !== "string") continue;
       const trigger = typeof entry.path === "string" ? triggers[entry.path] : undefined;
       plugins.push({
@@ -196,6 +180,90 @@ function syncedPlugins(stack: SynthStack, warnings: string[]): DesiredPlugin[] {
     }
   }
   return plugins;
+}
+
+/** A core entity as the synthesized stack declares it (the sync layout's desired set). */
+export interface DesiredEntity {
+  readonly stack: string;
+  /** Kong's DAO name of its kind, e.g. `services` */
+  readonly kind: string;
+  readonly target?: KongTarget;
+  /** `terraform_data.<logical id>` of the sync resource */
+  readonly address: string;
+  readonly id: unknown;
+  readonly workspace: unknown;
+  readonly serverUrl: unknown;
+  readonly path: string;
+  /** the Kong body, `{"$ref": …}` placeholders where values are known only at apply */
+  readonly payload: Record<string, unknown>;
+  /** the kind's table of facts, from the desired set */
+  readonly facts: EntityFacts;
+  readonly connection: ConnectionOptions;
+  /** the entity's key of the sync resource's triggers, and its value in the code */
+  readonly syncTrigger?: { readonly key: string; readonly value: string };
+  /** the address of the stack's owner resource (its id in the state is the owner token) */
+  readonly ownerAddress?: string;
+}
+
+/** The core entities of a stack's desired sets, sorted by construct path. */
+export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[]; warnings: string[] } {
+  const entities: DesiredEntity[] = [];
+  const warnings: string[] = [];
+  for (const { address, resource, desired, triggers, ownerAddress } of desiredSets(stack, warnings)) {
+    const facts = isRecord(desired.entityFacts) ? desired.entityFacts : {};
+    for (const entry of Array.isArray(desired.entities) ? (desired.entities as unknown[]) : []) {
+      if (!isRecord(entry) || typeof entry.kind !== "string" || typeof entry.path !== "string" || !isRecord(entry.payload) || !isRecord(facts[entry.kind])) continue;
+      const trigger = triggers[entry.path];
+      entities.push({
+        stack: stack.name,
+        kind: entry.kind,
+        ...targetOf(desired.target),
+        address,
+        id: entry.id,
+        workspace: entry.workspace,
+        serverUrl: desired.serverUrl,
+        path: entry.path,
+        payload: entry.payload,
+        facts: facts[entry.kind] as unknown as EntityFacts,
+        connection: connectionOf(resource, stack.dir),
+        ...(typeof trigger === "string" ? { syncTrigger: { key: entry.path, value: unescapeTemplate(trigger) } } : {}),
+        ...(ownerAddress ? { ownerAddress } : {}),
+      });
+    }
+  }
+  entities.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { entities, warnings };
+}
+
+/**
+ * Each sync resource of a stack with its desired set: the file its provisioner reads
+ * (`KONG_CDKTF_SYNC`, among the stack's assets), and the owner resource it depends on.
+ */
+function desiredSets(stack: SynthStack, warnings: string[]): Array<{ address: string; resource: Record<string, unknown>; desired: Record<string, unknown>; triggers: Record<string, unknown>; ownerAddress?: string }> {
+  const found: Array<{ address: string; resource: Record<string, unknown>; desired: Record<string, unknown>; triggers: Record<string, unknown>; ownerAddress?: string }> = [];
+  const resources = isRecord(stack.json.resource) && isRecord(stack.json.resource.terraform_data) ? stack.json.resource.terraform_data : {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (!isRecord(resource)) continue;
+    const environment = environmentOf(resource);
+    const file = environment[ENV.sync];
+    if (typeof file !== "string") continue;
+    const address = `terraform_data.${logicalId}`;
+    let desired: unknown;
+    try {
+      desired = JSON.parse(readFileSync(path.join(stack.dir, file), "utf8"));
+    } catch {
+      warnings.push(`stack ${stack.name}: ${address} reads the desired set ${file}, which is missing or not JSON: skipped (synthesize the stack again)`);
+      continue;
+    }
+    if (!isRecord(desired) || desired.version !== SYNC_VERSION || !Array.isArray(desired.plugins)) {
+      warnings.push(`stack ${stack.name}: ${address}: the desired set ${file} is not of version ${SYNC_VERSION}: skipped (use the cdktf-kong-gateway that synthesized it)`);
+      continue;
+    }
+    // the owner token: `${terraform_data.<owner>.id}` in the provisioner's environment
+    const owner = typeof environment[ENV.owner] === "string" ? /^\$\{(terraform_data\.[A-Za-z0-9_-]+)\.id\}$/.exec(environment[ENV.owner] as string)?.[1] : undefined;
+    found.push({ address, resource, desired, triggers: isRecord(resource.triggers_replace) ? resource.triggers_replace : {}, ...(owner ? { ownerAddress: owner } : {}) });
+  }
+  return found;
 }
 
 /** The `target` a request or desired set names, when it is an edition and a version. */

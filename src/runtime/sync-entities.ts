@@ -11,7 +11,7 @@ import { collectionOf, ENTITY_KIND_BY_NAME, entityRank, type EntityKind } from "
 import { sameField } from "../schema/engine/stored-facts.js";
 import { existsAt } from "../schema/engine/facts-schema.js";
 import type { ResolvedTarget } from "../schema/engine/target.js";
-import { entityPathToProps } from "../schema/engine/validate-entity.js";
+import { entityPathToProps, expandServiceUrl } from "../schema/engine/validate-entity.js";
 import type { EntityFacts } from "../schema/facts.js";
 import { isRecord, sameJson } from "../schema/stored.js";
 import type { EntityDescription, KongAdminClient, KongEntity } from "./client.js";
@@ -60,7 +60,25 @@ export async function liveEntities(client: KongAdminClient, owner: string, decla
     for (const other of owned.values()) if (other.kind.name === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
     for (const other of declared) if (other.kind === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
   }
-  for (const listing of listings) {
+  await listAll(listings);
+  // an owned child under a parent the stack neither owns nor declares (`upstream: { id }`): every parent is looked under
+  const unplaced = [...owned.values()].filter((entity) => entity.kind.nestedOnly && entity.parentId === undefined);
+  for (const workspace of new Set(unplaced.map((entity) => entity.workspace))) {
+    const more = new Set<string>();
+    for (const entity of unplaced.filter((e) => e.workspace === workspace)) {
+      const parentKind = ENTITY_KIND_BY_NAME.get(entity.kind.foreign[entity.kind.parent!]!)!;
+      for await (const parent of client.listEntities(parentKind.collection, workspace, { size: 1000 })) {
+        const listing = `${entity.kind.name}\u0000${workspace ?? ""}\u0000${parent.id}`;
+        if (!listings.has(listing)) more.add(listing);
+      }
+    }
+    for (const listing of more) listings.add(listing);
+    await listAll(more);
+  }
+  return live;
+
+  async function listAll(which: ReadonlySet<string>): Promise<void> {
+  for (const listing of which) {
     const [name, workspace, parentId] = listing.split("\u0000") as [string, string, string];
     const kind = ENTITY_KIND_BY_NAME.get(name)!;
     if (kind.nestedOnly && parentId === "") continue;
@@ -79,7 +97,7 @@ export async function liveEntities(client: KongAdminClient, owner: string, decla
       if (!(kind.nestedOnly && error instanceof KongApiError && error.status === 404)) throw error;
     }
   }
-  return live;
+  }
 }
 
 /** The id of the entity's parent in its body (`upstream: { id }`). */
@@ -126,7 +144,16 @@ export async function writeEntity(
   const { id, workspace } = entity;
   const description = describe(kind, entity.facts);
   const collection = collectionOf(kind, parentIdOf(kind, entity.payload));
-  const live = listed ?? (await client.getEntity(collection, workspace, id, description));
+  let live = listed ?? (await client.getEntity(collection, workspace, id, description));
+  // a child Kong serves only under its parent, moved to another parent: Kong cannot move it, so it is
+  // deleted under the old one and created under the new one
+  if (live && kind.nestedOnly && kind.parent && foreignId(live[kind.parent]) !== undefined && foreignId(live[kind.parent]) !== parentIdOf(kind, entity.payload)) {
+    if (ownershipOf(live.tags, owner).kind === "mine") {
+      await client.deleteEntity(collectionOf(kind, foreignId(live[kind.parent])), workspace, id, description);
+      logger.info(`${kind.what} ${id} ${formatWorkspace(workspace)} moves to another ${kind.parent}: deleted under the old one`);
+      live = undefined;
+    }
+  }
   if (live) {
     if (live.id.toLowerCase() !== id.toLowerCase()) {
       throw new KongResponseError(`invalid answer to GET ${kind.collection}/${id}: Kong returned ${kind.what} ${live.id} instead`, { status: 200, method: "GET", url: `${client.serverUrl}/${kind.collection}/${id}` });
@@ -143,8 +170,10 @@ export async function writeEntity(
       logger.warn(`adopting ${kind.what} ${id} ${formatWorkspace(workspace)}: ${ownership.kind === "other" ? `it was managed by another stack (tag ${ownership.tag})` : "no stack managed it"}; this stack's id prop names it, so it takes it over`);
     }
   }
-  const body: Record<string, unknown> = { ...entity.payload, tags: withOwnerTag(entity.payload.tags, owner) };
+  const body: Record<string, unknown> = { ...expandedPayload(kind, entity.payload), tags: withOwnerTag(entity.payload.tags, owner) };
   if (live && body.created_at === undefined && typeof live.created_at === "number") body.created_at = live.created_at;
+  // what Kong generated (a credential's key or secret) is kept: a new value would lock its clients out
+  for (const field of kind.generated ?? []) if (live && body[field] === undefined && typeof live[field] === "string") body[field] = live[field];
   if (live && storesSameEntity(kind, entity.facts, body, live, target)) {
     logger.debug(`${kind.what} ${id} unchanged ${formatWorkspace(workspace)} in ${Date.now() - started} ms`);
     return { result: "unchanged", entity: live };
@@ -169,6 +198,12 @@ export async function deleteEntity(client: KongAdminClient, owned: OwnedEntity, 
   logger.info(deleted ? `deleted ${owned.kind.what} ${owned.id} ${where} in ${Date.now() - started} ms` : `${owned.kind.what} ${owned.id} already absent ${where}`);
 }
 
+/** A service's `url` split as Kong splits it (a reference at synth is known now), so that it compares with what Kong stores. */
+function expandedPayload(kind: EntityKind, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (kind.name !== "services" || typeof payload.url !== "string") return { ...payload };
+  return expandServiceUrl({ ...payload }, () => false).body;
+}
+
 /** Set by Kong on every write, or the identity: not compared. */
 const NOT_COMPARED = new Set(["id", "created_at", "updated_at"]);
 
@@ -182,7 +217,7 @@ export function storesSameEntity(kind: EntityKind, facts: EntityFacts, body: Rea
   const index = target.dataIndex;
   const fields = facts.fields.f ?? {};
   for (const key of new Set([...Object.keys(body), ...Object.keys(live), ...Object.keys(fields)])) {
-    if (NOT_COMPARED.has(key)) continue;
+    if (NOT_COMPARED.has(key) || (kind.excluded ?? []).includes(key)) continue;
     const field = fields[key];
     // a field this Kong does not have (another version's, another router's) and the body leaves out
     if (body[key] === undefined && (!(key in live) || (field && !existsAt(field, index)))) continue;

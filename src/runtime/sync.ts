@@ -98,19 +98,32 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
     }
   });
 
-  // then the entities the code no longer declares, children first (a cascade may have taken some)
+  // then the entities the code no longer declares, children first (a cascade may have taken some);
+  // one that a kept entity or plugin still refers to in Kong (a route moving to a new service) only
+  // after the writes, so that Kong never refuses the deletion nor cascades it onto what moves away
   const removedEntities = [...ownedOthers.entries()].filter(([key]) => !declaredEntities.has(key)).map(([, owned]) => owned);
-  for (const group of byRank(removedEntities, (entity) => entity.kind.name).reverse()) {
-    await inParallel(group, async (entity: OwnedEntity) => {
-      try {
-        await deleteEntity(client.fork(), entity, logger, Date.now());
-        entityTally.deleted++;
-      } catch (error) {
-        logger.error(error);
-        entityTally.failed++;
-      }
-    });
+  const stillReferenced = new Set<string>();
+  for (const live of [...liveOthers.values(), ...[...owned.values()].filter((p) => declared.has(keyOf(p.workspace, p.id))).map((p) => p.plugin)]) {
+    for (const value of Object.values(live)) {
+      const id = foreignId(value);
+      if (id !== undefined) stillReferenced.add(id);
+    }
   }
+  const deferred = removedEntities.filter((entity) => stillReferenced.has(entity.id.toLowerCase()));
+  const deleteEntities = async (entities: readonly OwnedEntity[]) => {
+    for (const group of byRank(entities, (entity) => entity.kind.name).reverse()) {
+      await inParallel(group, async (entity: OwnedEntity) => {
+        try {
+          await deleteEntity(client.fork(), entity, logger, Date.now());
+          entityTally.deleted++;
+        } catch (error) {
+          logger.error(error);
+          entityTally.failed++;
+        }
+      });
+    }
+  };
+  await deleteEntities(removedEntities.filter((entity) => !deferred.includes(entity)));
   // the declared entities, parents first: a route's service exists before the route is written; what
   // refers to an entity that could not be written is not tried (Kong would refuse it for the same reason)
   const notWritten = new Map<string, string>();
@@ -171,6 +184,8 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
       tally.failed++;
     }
   });
+
+  await deleteEntities(deferred);
 
   const ok = tally.failed === 0 && entityTally.failed === 0;
   if (input.entities.length > 0 || entityTally.deleted > 0 || entityTally.failed > 0) {

@@ -22,6 +22,8 @@ export interface ValidationIssue {
   readonly message: string;
   /** a likely intended value or name */
   readonly hint?: string;
+  /** the value is a secret: messages never show it */
+  readonly secret?: boolean;
 }
 
 /** Tells whether a value is not known at synth (a cdktf token); such values skip format checks. */
@@ -136,7 +138,7 @@ export function formatIssue(issue: ValidationIssue): string {
   const sameName = kong === issue.propPath || kong === "" || issue.code === "unknown_field";
   const where = sameName ? issue.propPath || "(plugin)" : `${issue.propPath} (Kong: ${kong})`;
   // nothing to show for an unknown field (its name says it) or a missing value
-  const got = issue.code === "unknown_field" || issue.value === undefined ? "" : `, got ${describeValue(issue.value, issue.propPath)}`;
+  const got = issue.code === "unknown_field" || issue.value === undefined ? "" : `, got ${issue.secret ? "<redacted>" : describeValue(issue.value, issue.propPath)}`;
   return `${where}: ${issue.message}${got}${issue.hint ? ` (${issue.hint})` : ""}`;
 }
 

@@ -50,16 +50,6 @@ export interface CertificateProps extends KongEntityProps {
   /**
    * A list of strings.
    *
-   * Kong Enterprise 3.4, 3.8+.
-   * Open-source Kong 3.8+.
-   *
-   * Kong: `snis`.
-   * @default - none
-   */
-  readonly snis?: string[];
-  /**
-   * A list of strings.
-   *
    * Kong: `tags`.
    * @default - none
    */

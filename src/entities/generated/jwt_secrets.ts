@@ -46,8 +46,6 @@ export interface JwtProps extends KongEntityProps {
   /**
    * A string.
    *
-   * A secret: never printed; pass a sensitive variable or a vault reference.
-   *
    * Kong: `rsa_public_key`.
    * @default - none
    */

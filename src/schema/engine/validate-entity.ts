@@ -94,7 +94,7 @@ export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: R
     }
   }
 
-  const result = recordSchema({ ...facts.fields, f: withoutTimestamps(fields) }, index).safeParse(stripNulls(body, isUnresolved));
+  const result = entitySchema(facts, index).safeParse(stripNulls(body, isUnresolved));
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as Array<string | number>;
@@ -113,6 +113,16 @@ export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: R
   }
   for (const issue of [...commonIssues(kind, body, isUnresolved), ...entityChecks(kind, body, isUnresolved)]) report(issue);
   return issues;
+}
+
+const schemas = new Map<string, ReturnType<typeof recordSchema>>();
+
+/** The schema of an entity's body at one data version (timestamps left out: Kong sets them), built once. */
+function entitySchema(facts: EntityFacts, index: number): ReturnType<typeof recordSchema> {
+  const key = `${facts.name}|${index}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = recordSchema({ ...facts.fields, f: withoutTimestamps(facts.fields.f ?? {}) }, index)));
+  return schema;
 }
 
 function withoutTimestamps(fields: Readonly<Record<string, FieldFacts>>): Record<string, FieldFacts> {
@@ -186,10 +196,93 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
   const issues: ValidationIssue[] = [];
   const entity = (message: string, names: readonly string[]) =>
     issues.push({ code: "invalid_value", kongPath: [], propPath: names.map(propName).join("/"), value: undefined, message });
+  const set = (name: string) => given(body, name) || isUnresolved(body[name]);
+  const known = (name: string) => body[name] !== undefined && body[name] !== null && !isUnresolved(body[name]);
+  // `at_least_one_of`, `mutually_exclusive`, `mutually_required` (kong/db/schema/init.lua)
+  const atLeastOneOf = (names: readonly string[]) => {
+    if (!names.some(set)) entity(`at least one of these fields must be non-empty: ${quoted(names)}`, names);
+  };
+  const onlyOneOf = (names: readonly string[]) => {
+    if (names.filter(set).length > 1) entity(`only one or none of these fields must be set: ${quoted(names)}`, names);
+  };
+  const allOrNone = (names: readonly string[]) => {
+    const count = names.filter(set).length;
+    if (count !== 0 && count !== names.length) entity(`all or none of these fields must be set: ${quoted(names)}`, names);
+  };
+  /** `conditional`: when `ifField` is one of `values`, `thenField` must be null, or given. */
+  const conditional = (ifField: string, matches: (value: string) => boolean, thenField: string, rule: "null" | "required") => {
+    const value = body[ifField];
+    if (typeof value !== "string" || isUnresolved(value) || !matches(value)) return;
+    const has = set(thenField);
+    if (rule === "null" ? !has : has) return;
+    issues.push({
+      code: "invalid_value",
+      kongPath: [thenField],
+      propPath: propName(thenField),
+      value: body[thenField],
+      message: `${rule === "null" ? "value must be null" : "required field missing"} when ${propName(ifField)} is ${JSON.stringify(value)} (Kong: failed conditional validation given value of field '${ifField}')`,
+    });
+  };
   if (kind.name === "services") {
     const path = body.path;
     if (typeof path === "string" && !isUnresolved(path) && !path.startsWith("/")) {
       issues.push({ code: "invalid_value", kongPath: ["path"], propPath: "path", value: path, message: "should start with: /" });
+    }
+    // services.lua: a path only for http(s) and ws(s); TLS settings only for https and tls
+    const protocol = body.protocol === undefined ? "http" : body.protocol;
+    const conditionalOn = (values: readonly string[], negate: boolean, field: string) => {
+      if (typeof protocol !== "string" || isUnresolved(protocol)) return;
+      const matches = (v: string) => values.includes(v) !== negate;
+      if (!matches(protocol) || !set(field)) return;
+      issues.push({
+        code: "invalid_value",
+        kongPath: [field],
+        propPath: propName(field),
+        value: body[field],
+        message: `value must be null when protocol is ${JSON.stringify(protocol)} (Kong: failed conditional validation given value of field 'protocol')`,
+      });
+    };
+    conditionalOn(["tcp", "tls", "udp", "grpc", "grpcs"], false, "path");
+    for (const field of ["client_certificate", "tls_verify", "tls_verify_depth", "ca_certificates"]) conditionalOn(["https", "tls"], true, field);
+  }
+  if (kind.name === "consumers") atLeastOneOf(["custom_id", "username"]);
+  if (kind.name === "keys") {
+    onlyOneOf(["jwk", "pem"]);
+    atLeastOneOf(["jwk", "pem"]);
+  }
+  if (kind.name === "certificates") allOrNone(["cert_alt", "key_alt"]);
+  if (kind.name === "jwt_secrets") conditional("algorithm", (v) => /^(RS|PS)\d{3}$|^EdDSA$/.test(v), "rsa_public_key", "required");
+  if (kind.name === "upstreams") {
+    for (const [ifField, value, thenField] of [
+      ["hash_on", "header", "hash_on_header"],
+      ["hash_fallback", "header", "hash_fallback_header"],
+      ["hash_on", "cookie", "hash_on_cookie"],
+      ["hash_fallback", "cookie", "hash_on_cookie"],
+      ["hash_on", "query_arg", "hash_on_query_arg"],
+      ["hash_fallback", "query_arg", "hash_fallback_query_arg"],
+      ["hash_on", "uri_capture", "hash_on_uri_capture"],
+      ["hash_fallback", "uri_capture", "hash_fallback_uri_capture"],
+    ] as const) {
+      conditional(ifField, (v) => v === value, thenField, "required");
+    }
+    // the fallbacks each hash_on allows (upstreams.lua)
+    const fallbacks: Readonly<Record<string, readonly string[]>> = {
+      none: ["none"],
+      cookie: ["none"],
+      consumer: ["none", "ip", "header", "cookie", "path", "query_arg", "uri_capture"],
+      ip: ["none", "consumer", "header", "cookie", "path", "query_arg", "uri_capture"],
+      path: ["none", "consumer", "header", "cookie", "query_arg", "ip", "uri_capture"],
+    };
+    const on = body.hash_on;
+    const fallback = body.hash_fallback;
+    if (known("hash_on") && known("hash_fallback") && typeof on === "string" && typeof fallback === "string" && fallbacks[on] && !fallbacks[on]!.includes(fallback)) {
+      issues.push({
+        code: "invalid_value",
+        kongPath: ["hash_fallback"],
+        propPath: "hashFallback",
+        value: fallback,
+        message: `expected one of: ${fallbacks[on]!.join(", ")} when hashOn is ${JSON.stringify(on)} (Kong: failed conditional validation given value of field 'hash_on')`,
+      });
     }
   }
   if (kind.name === "routes") {
@@ -197,6 +290,12 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     // the expressions router: Kong checks the expression; the traditional rules do not apply
     if (body.expression !== undefined || isUnresolved(protocols)) return issues;
     const list = Array.isArray(protocols) ? protocols.filter((p): p is string => typeof p === "string" && !isUnresolved(p)) : ["http", "https"];
+    const subsets = [["http", "https"], ["tcp", "tls", "udp"], ["tls_passthrough"], ["grpc", "grpcs"], ["ws", "wss"]];
+    const used = subsets.filter((subset) => list.some((p) => subset.includes(p)));
+    if (used.length > 1) {
+      issues.push({ code: "invalid_value", kongPath: ["protocols"], propPath: "protocols", value: protocols, message: `these sets are mutually exclusive: ${used.map((subset) => `(${quoted(subset)})`).join(", ")}` });
+      return issues;
+    }
     const unknownAny = ["methods", "hosts", "headers", "paths", "snis", "sources", "destinations"].some((name) => isUnresolved(body[name]));
     if (!unknownAny && list.length > 0) {
       // Kong picks the subschema of the first protocol (`subschema_key = "protocols"`)
@@ -226,6 +325,10 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
       if (given(body, "snis") && !list.some((p) => ["grpcs", "https", "tls", "tls_passthrough", "wss"].includes(p))) {
         issues.push({ code: "invalid_value", kongPath: ["snis"], propPath: "snis", value: body.snis, message: "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'" });
       }
+    }
+    const headers = body.headers;
+    if (headers !== null && typeof headers === "object" && !Array.isArray(headers) && !isUnresolved(headers) && Object.keys(headers).some((key) => key.toLowerCase() === "host")) {
+      issues.push({ code: "invalid_value", kongPath: ["headers"], propPath: "headers", value: headers, message: "cannot contain 'host' header, which must be specified in the 'hosts' attribute" });
     }
     const paths = body.paths;
     if (Array.isArray(paths) && !isUnresolved(paths)) {

@@ -1,5 +1,6 @@
 /**
- * `kong-gateway-cdktf diff`: compares the plugins of a synthesized app (any kind) with the live ones:
+ * `kong-gateway-cdktf diff`: compares the plugins of a synthesized app (any kind) with the live ones
+ * (the core entities in `diff-entities.ts`, printed first, and listed under `entities` in the JSON):
  * the session plugin by its hand-verified table, any other by its facts at the stack's Kong version
  * and edition (`compare-facts.ts`: "unchanged" is the apply-time program's own rule).
  *
@@ -42,7 +43,11 @@
  *       "note": "…" | null                         // e.g. the live plugin is another kind
  *     }],
  *     "skipped": [{ "stack": "payments", "address": "…", "reason": "the plugin id is known only at apply" }],
- *     "summary": { "create": 0, "update": 1, "unchanged": 2, "missing": 0, "drifted": 0, "skipped": 0 }
+ *     "summary": { "create": 0, "update": 1, "unchanged": 2, "missing": 0, "drifted": 0, "skipped": 0 },
+ *     "entities": [{ "stack", "path" (null for "delete"), "kind": "services", "id", "workspace", "serverUrl",
+ *                    "status": "create" | "update" | "unchanged" | "missing" | "drifted" | "delete",
+ *                    "changes", "knownAfterApply", "repair", "note" }],
+ *     "entitySummary": { "create": 0, "update": 0, "unchanged": 5, "missing": 0, "drifted": 0, "delete": 0 }
  *   }
  *
  * Skipped plugins (identity known only at apply) do not change the exit code.
@@ -51,6 +56,7 @@ import * as path from "node:path";
 import type { KongPlugin } from "../runtime/client.js";
 import type { ConnectionOptions } from "../runtime/contract.js";
 import { formatWorkspace } from "../runtime/log.js";
+import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
 import { ownershipOf } from "../runtime/ownership.js";
 import { comparePlugin, type FieldChange } from "./compare.js";
 import { comparePluginByFacts, resolveStackTarget } from "./compare-facts.js";
@@ -59,18 +65,21 @@ import { CliUsageError, EXIT, Output, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
 import { readStackState, resolveFromState, stateLocation, type StackState } from "./state.js";
 import { withAppliedSecret, withoutPlaceholders } from "./applied.js";
-import { desiredPlugins, readSynthOutput, type DesiredPlugin } from "./stacks.js";
+import { desiredEntities, desiredPlugins, readSynthOutput, type DesiredEntity, type DesiredPlugin } from "./stacks.js";
+import { diffEntity, removedEntities, type EntityDiff } from "./diff-entities.js";
 
 export const DIFF_HELP = `usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
 
-Compares the plugins of a synthesized cdktf app (run cdktf synth first) with the live ones in
-Kong, field by field, with Kong's defaults (at the stack's Kong version and edition) filled in for
-unset fields:
+Compares the plugins and core entities (services, routes, consumers, credentials, …) of a
+synthesized cdktf app (run cdktf synth first) with the live ones in Kong, field by field, with
+Kong's defaults (at the stack's Kong version and edition) filled in for unset fields:
   + create                     not in Kong
   ~ update                     the code differs from Kong (not applied yet)
   = unchanged                  Kong holds what the code says
   ! missing in Kong            the last apply wrote it, and it was deleted
   ! changed outside Terraform  Kong differs from what the last apply wrote
+  - delete                     an entity in Kong with the stack's owner tag that the code no longer
+                               declares: the next apply deletes it (needs the state)
 Changes read live → desired (what applying does). Secrets are compared only when the code sets a
 literal value, and show as (changed); values known only at apply show as (known after apply). A
 custom plugin's config (no facts, so no known defaults) is compared only in the fields the code sets.
@@ -143,6 +152,8 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
     }
 
     const targets: Array<{ desired: DesiredPlugin; state: StackState | undefined }> = [];
+    const entityTargets: Array<{ desired: DesiredEntity; state: StackState | undefined }> = [];
+    const owners: Array<{ stack: string; state: StackState; entities: DesiredEntity[]; plugins: DesiredPlugin[]; owners: string[] }> = [];
     const stackInfo: Array<{ name: string; dir: string; state: string | null }> = [];
     const stateless: string[] = [];
     const skipped: Array<{ stack: string; address: string; reason: string }> = [];
@@ -156,6 +167,10 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
         stateless.push(location ? `${stack.name} (no ${relative(cwd, location.file)})` : `${stack.name} (its backend is not local)`);
       }
       for (const desired of plugins) targets.push({ desired, state });
+      const declared = desiredEntities(stack);
+      for (const warning of declared.warnings) if (!warnings.includes(warning)) out.warn(warning);
+      for (const desired of declared.entities) entityTargets.push({ desired, state });
+      if (state) owners.push({ stack: stack.name, state, entities: declared.entities, plugins, owners: declared.owners });
     }
     if (stateless.length > 0) {
       out.progress(
@@ -179,16 +194,47 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
     });
     const outcomes = (await runLimited(jobs, CONCURRENCY)).filter((d): d is PluginDiff => d !== undefined);
 
+    // the entities, declared and (with the state's owner token) left in Kong
+    const entityContext = {
+      client: (serverUrl: string, settings: ConnectionOptions) => clients.client(serverUrl, mergeConnection(settings, connection)),
+      serverUrlOf: (value: unknown) => connection.serverUrlFlag ?? (typeof value === "string" ? value : connection.serverUrl),
+      addSecret: (value: unknown) => out.redactor.add(value),
+    };
+    const entityJobs = entityTargets.map(({ desired, state }) => async (): Promise<EntityDiff | undefined> => {
+      const outcome = await diffEntity(desired, state, entityContext);
+      if ("skipped" in outcome) {
+        skipped.push({ stack: desired.stack, address: desired.address, reason: outcome.skipped });
+        out.warn(`${desired.path}: skipped: ${outcome.skipped}`);
+        return undefined;
+      }
+      return outcome;
+    });
+    const entities = (await runLimited(entityJobs, CONCURRENCY)).filter((d): d is EntityDiff => d !== undefined);
+    for (const owner of owners) {
+      // one sync resource per provider; its owner resource's id is the token (a stack of several providers: each apart)
+      for (const ownerAddress of owner.owners) {
+        const token = owner.state.ids.get(ownerAddress);
+        const mine = [...owner.entities.filter((e) => e.ownerAddress === ownerAddress)];
+        const first = mine[0] ?? owner.plugins.find((p) => p.syncTrigger) ?? owner.plugins[0];
+        const serverUrl = entityContext.serverUrlOf(first?.serverUrl);
+        if (!first || !token || serverUrl === undefined) continue;
+        const workspaces = [...new Set(["", ...[...mine, ...owner.plugins].map((e) => (typeof e.workspace === "string" ? e.workspace : ""))])].map((w) => w || undefined);
+        entities.push(...(await removedEntities(owner.stack, mine, token, serverUrl, workspaces, entityContext.client(serverUrl, first.connection))));
+      }
+    }
+
     const summary = { create: 0, update: 0, unchanged: 0, missing: 0, drifted: 0, skipped: skipped.length };
     for (const outcome of outcomes) summary[outcome.status]++;
+    const entitySummary = { create: 0, update: 0, unchanged: 0, missing: 0, drifted: 0, delete: 0 };
+    for (const outcome of entities) entitySummary[outcome.status]++;
+    const plain = <T extends { changes: readonly FieldChange[] }>(o: T) => ({ ...o, changes: o.changes.map(({ field, desired, live }) => ({ field, desired, live })) });
     if (values.json) {
-      const plugins = outcomes.map((o) => ({ ...o, changes: o.changes.map(({ field, desired, live }) => ({ field, desired, live })) }));
-      const document = { version: 1, stacks: stackInfo, plugins, skipped, summary };
+      const document = { version: 1, stacks: stackInfo, plugins: outcomes.map(plain), skipped, summary, entities: entities.map(plain), entitySummary };
       out.result(`${JSON.stringify(document, null, 2)}\n`);
     } else {
-      out.result(formatText(outcomes, summary, stackInfo));
+      out.result(formatText(outcomes, summary, stackInfo, entities, entitySummary));
     }
-    const differs = outcomes.some((o) => o.status !== "unchanged");
+    const differs = outcomes.some((o) => o.status !== "unchanged") || entities.some((o) => o.status !== "unchanged");
     return differs ? EXIT.differences : EXIT.ok;
   } catch (error) {
     out.error(error);
@@ -308,6 +354,15 @@ function refusal(name: string, live: KongPlugin, owner: unknown): string | null 
     : null;
 }
 
+const ENTITY_SYMBOLS: Record<EntityDiff["status"], string> = {
+  create: "+ create",
+  update: "~ update",
+  unchanged: "= unchanged",
+  missing: "! missing in Kong",
+  drifted: "! changed outside Terraform",
+  delete: "- delete",
+};
+
 const SYMBOLS: Record<DiffStatus, string> = {
   create: "+ create",
   update: "~ update",
@@ -321,8 +376,21 @@ export function formatText(
   outcomes: readonly PluginDiff[],
   summary: Record<DiffStatus | "skipped", number>,
   stacks: ReadonlyArray<{ name: string; dir: string }>,
+  entities: readonly EntityDiff[] = [],
+  entitySummary?: Record<EntityDiff["status"], number>,
 ): string {
   const lines: string[] = [];
+  for (const outcome of entities) {
+    const what = ENTITY_KIND_BY_NAME.get(outcome.kind)?.what ?? outcome.kind;
+    lines.push(`${ENTITY_SYMBOLS[outcome.status]} ${outcome.path ?? "(not in the code)"}: ${what} ${outcome.id} ${formatWorkspace(outcome.workspace ?? undefined)}`);
+    for (const change of outcome.changes) lines.push(`    ${change.field}: ${change.secret ? "(changed)" : `${formatValue(change.live)} → ${formatValue(change.desired)}`}`);
+    if (outcome.status !== "create" && outcome.status !== "missing") for (const field of outcome.knownAfterApply) lines.push(`    ${field}: (known after apply)`);
+    if (outcome.note) lines.push(`    note: ${outcome.note}`);
+    if (outcome.repair) {
+      const dir = stacks.find((s) => s.name === outcome.stack)?.dir;
+      lines.push(`    repair: ${outcome.repair}${dir ? ` (in ${dir})` : ""}`);
+    }
+  }
   for (const outcome of outcomes) {
     const where = formatWorkspace(outcome.workspace ?? undefined);
     lines.push(`${SYMBOLS[outcome.status]} ${outcome.path ?? outcome.address}: ${outcome.name} plugin ${outcome.id} ${where}`);
@@ -342,7 +410,15 @@ export function formatText(
   if (summary.missing > 0) parts.push(`${summary.missing} missing in Kong`);
   if (summary.drifted > 0) parts.push(`${summary.drifted} changed outside Terraform`);
   if (summary.skipped > 0) parts.push(`${summary.skipped} skipped`);
-  if (outcomes.length === 0 && summary.skipped === 0) lines.push("no plugins in the synthesized stacks");
+  if (outcomes.length === 0 && summary.skipped === 0 && entities.length === 0) lines.push("no plugins in the synthesized stacks");
+  if (entitySummary && entities.length > 0) {
+    const e = entitySummary;
+    const entityParts = [`${e.create} to create`, `${e.update} to update`, `${e.unchanged} unchanged`];
+    if (e.delete > 0) entityParts.push(`${e.delete} to delete`);
+    if (e.missing > 0) entityParts.push(`${e.missing} missing in Kong`);
+    if (e.drifted > 0) entityParts.push(`${e.drifted} changed outside Terraform`);
+    lines.push(`Entities: ${entityParts.join(", ")}`);
+  }
   lines.push(`Summary: ${parts.join(", ")}`);
   return `${lines.join("\n")}\n`;
 }

@@ -205,11 +205,13 @@ export interface DesiredEntity {
   readonly ownerAddress?: string;
 }
 
-/** The core entities of a stack's desired sets, sorted by construct path. */
-export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[]; warnings: string[] } {
+/** The core entities of a stack's desired sets, sorted by construct path, and the addresses of their owner resources. */
+export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[]; owners: string[]; warnings: string[] } {
   const entities: DesiredEntity[] = [];
+  const owners: string[] = [];
   const warnings: string[] = [];
   for (const { address, resource, desired, triggers, ownerAddress } of desiredSets(stack, warnings)) {
+    if (ownerAddress) owners.push(ownerAddress);
     const facts = isRecord(desired.entityFacts) ? desired.entityFacts : {};
     for (const entry of Array.isArray(desired.entities) ? (desired.entities as unknown[]) : []) {
       if (!isRecord(entry) || typeof entry.kind !== "string" || typeof entry.path !== "string" || !isRecord(entry.payload) || !isRecord(facts[entry.kind])) continue;
@@ -232,7 +234,7 @@ export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[];
     }
   }
   entities.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { entities, warnings };
+  return { entities, owners, warnings };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface StackState {
   readonly file: string;
   /** triggers by resource address (`terraform_data.session_config_9F4B457A`), as last applied */
   readonly triggers: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** the ids Terraform gave the resources, by address (a sync layout's owner resource: its owner token) */
+  readonly ids: ReadonlyMap<string, string>;
 }
 
 /**
@@ -57,6 +59,7 @@ export function readStackState(location: StateLocation): StackState | undefined 
   }
   if (state.version !== 4) throw new CliUsageError(`${location.file} has state format version ${state.version}; this tool reads version 4`);
   const triggers = new Map<string, Record<string, string>>();
+  const ids = new Map<string, string>();
   for (const resource of (state.resources ?? []) as unknown[]) {
     if (!isRecord(resource) || resource.mode !== "managed" || resource.module !== undefined) continue;
     const type = resource.type;
@@ -64,6 +67,7 @@ export function readStackState(location: StateLocation): StackState | undefined 
     const instance = Array.isArray(resource.instances) ? resource.instances[0] : undefined;
     const attributes = isRecord(instance) && isRecord(instance.attributes) ? instance.attributes : undefined;
     if (!attributes) continue;
+    if (typeof attributes.id === "string") ids.set(`${type}.${String(resource.name)}`, attributes.id);
     // null_resource: `triggers` is a map of strings; terraform_data: `triggers_replace` is a dynamic
     // value, stored as `{ "value": …, "type": … }`
     let value = type === "null_resource" ? attributes.triggers : attributes.triggers_replace;
@@ -72,7 +76,7 @@ export function readStackState(location: StateLocation): StackState | undefined 
     const strings = Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     triggers.set(`${type}.${String(resource.name)}`, strings);
   }
-  return { file: location.file, triggers };
+  return { file: location.file, triggers, ids };
 }
 
 /**

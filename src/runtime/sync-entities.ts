@@ -199,7 +199,7 @@ export async function deleteEntity(client: KongAdminClient, owned: OwnedEntity, 
 }
 
 /** A service's `url` split as Kong splits it (a reference at synth is known now), so that it compares with what Kong stores. */
-function expandedPayload(kind: EntityKind, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function expandedPayload(kind: EntityKind, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
   if (kind.name !== "services" || typeof payload.url !== "string") return { ...payload };
   return expandServiceUrl({ ...payload }, () => false).body;
 }
@@ -213,36 +213,51 @@ const NOT_COMPARED = new Set(["id", "created_at", "updated_at"]);
  * (kong/plugins/basic-auth/crypto.lua: the hex SHA-1 of the password followed by the consumer id).
  */
 export function storesSameEntity(kind: EntityKind, facts: EntityFacts, body: Readonly<Record<string, unknown>>, live: Readonly<Record<string, unknown>>, target: ResolvedTarget): boolean {
-  if (body.created_at !== undefined && body.created_at !== live.created_at) return false;
+  return entityChanges(kind, facts, body, live, target, true).length === 0;
+}
+
+/**
+ * The top-level fields in which a `PUT` of the body would change what Kong holds, in Kong's names
+ * (`created_at` only when the body sets it), by the rules of {@link storesSameEntity}.
+ *
+ * @param first stop at the first (an answer to "same?")
+ */
+export function entityChanges(
+  kind: EntityKind,
+  facts: EntityFacts,
+  body: Readonly<Record<string, unknown>>,
+  live: Readonly<Record<string, unknown>>,
+  target: ResolvedTarget,
+  first = false,
+): string[] {
+  const changed: string[] = [];
+  if (body.created_at !== undefined && body.created_at !== live.created_at) changed.push("created_at");
   const index = target.dataIndex;
   const fields = facts.fields.f ?? {};
   for (const key of new Set([...Object.keys(body), ...Object.keys(live), ...Object.keys(fields)])) {
+    if (first && changed.length > 0) break;
     if (NOT_COMPARED.has(key) || (kind.excluded ?? []).includes(key)) continue;
     const field = fields[key];
     // a field this Kong does not have (another version's, another router's) and the body leaves out
     if (body[key] === undefined && (!(key in live) || (field && !existsAt(field, index)))) continue;
     if (key in kind.foreign) {
-      if (foreignId(body[key]) !== foreignId(live[key])) return false;
+      if (foreignId(body[key]) !== foreignId(live[key])) changed.push(key);
       continue;
     }
     if (kind.name === "basicauth_credentials" && key === "password") {
       const consumer = foreignId(body.consumer);
-      if (typeof body.password !== "string" || consumer === undefined) return false;
-      if (live.password !== body.password && live.password !== createHash("sha1").update(body.password + consumer).digest("hex")) return false;
+      const same = typeof body.password === "string" && consumer !== undefined && (live.password === body.password || live.password === createHash("sha1").update(body.password + consumer).digest("hex"));
+      if (!same) changed.push(key);
       continue;
     }
     // a service's url: write-only, never returned
     if (kind.name === "services" && key === "url") {
-      if (body.url !== undefined) return false;
+      if (body.url !== undefined) changed.push(key);
       continue;
     }
-    if (field === undefined) {
-      if (!sameJson(body[key] ?? null, live[key])) return false;
-    } else if (!sameField(field, body[key], live[key], index)) {
-      return false;
-    }
+    if (field === undefined ? !sameJson(body[key] ?? null, live[key]) : !sameField(field, body[key], live[key], index)) changed.push(key);
   }
-  return true;
+  return changed.sort();
 }
 
 /** The ids an entity's body refers to (its foreign keys), in lower case. */

@@ -128,14 +128,16 @@ describe("kong-gateway-cdktf", () => {
     expect((await runCli(["diff", "--help"])).stdout).toMatchInlineSnapshot(`
       "usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
 
-      Compares the plugins of a synthesized cdktf app (run cdktf synth first) with the live ones in
-      Kong, field by field, with Kong's defaults (at the stack's Kong version and edition) filled in for
-      unset fields:
+      Compares the plugins and core entities (services, routes, consumers, credentials, …) of a
+      synthesized cdktf app (run cdktf synth first) with the live ones in Kong, field by field, with
+      Kong's defaults (at the stack's Kong version and edition) filled in for unset fields:
         + create                     not in Kong
         ~ update                     the code differs from Kong (not applied yet)
         = unchanged                  Kong holds what the code says
         ! missing in Kong            the last apply wrote it, and it was deleted
         ! changed outside Terraform  Kong differs from what the last apply wrote
+        - delete                     an entity in Kong with the stack's owner tag that the code no longer
+                                     declares: the next apply deletes it (needs the state)
       Changes read live → desired (what applying does). Secrets are compared only when the code sets a
       literal value, and show as (changed); values known only at apply show as (known after apply). A
       custom plugin's config (no facts, so no known defaults) is compared only in the fields the code sets.

@@ -8,7 +8,7 @@
  */
 import { createHash, X509Certificate } from "node:crypto";
 import {
-  foreignKeyRestricted, foreignKeysUnresolved, foreignKeyViolation, invalidPrimaryKey, invalidUnique, notFound, notFoundByField,
+  foreignKeyRestricted, foreignKeysUnresolved, foreignKeyViolation, invalidOptions, invalidPrimaryKey, invalidUnique, KongInternalError, notFound, notFoundByField,
   primaryKeyViolation, schemaViolation, uniqueViolation, type KongErrorBody, type UnresolvedForeignKey,
 } from "./kong-errors.js";
 import type { LuaTable, LuaValue } from "./lua-compat.js";
@@ -34,6 +34,9 @@ const PLUGIN_FOREIGN: ReadonlyArray<[field: string, parent: string]> = [["route"
 
 const refId = (value: unknown): string | null => (isTable(value) && typeof (value as JsonObject)["id"] === "string" ? ((value as JsonObject)["id"] as string).toLowerCase() : null);
 
+/** The protocols routes_subschemas.lua names a subschema for. */
+const ROUTE_SUBSCHEMAS: readonly unknown[] = ["http", "https", "tcp", "tls", "udp", "tls_passthrough", "grpc", "grpcs"];
+
 /** How a write goes to the database. */
 interface WriteMode {
   /** an insert (a primary key that exists is a violation), not a replacement */
@@ -46,6 +49,8 @@ interface WriteMode {
   readonly replaces?: JsonObject;
   /** the stored basic-auth hash a PATCH without a password keeps */
   readonly keepHash?: string;
+  /** the write's `ttl` option, when the schema takes one and the body gave it */
+  readonly ttl?: unknown;
 }
 
 /** CRUD of every entity but plugins, Kong's way. */
@@ -94,17 +99,19 @@ export class EntityDao {
 
   /** `POST` of a collection: 201 with the stored entity. */
   insert(ws: WorkspaceState, def: EntityDef, raw: JsonObject): ApiResult {
-    const pre = this.beforeWrite(def, raw);
+    const { body, ttl } = extractOptions(def, raw);
+    const pre = this.beforeWrite(def, body, "insert");
     if (pre) return pre;
-    const processed = processAutoFields(this.schemaOf(def), raw, "insert");
+    const processed = processAutoFields(this.schemaOf(def), body, "insert");
     if (processed.errors) return errorResult(schemaViolation(processed.errors));
-    return this.write(ws, def, processed.value, { insert: true });
+    return this.write(ws, def, processed.value, { insert: true, ttl });
   }
 
   /** `PUT` of one entity: create or replace it whole (omitted fields take their defaults). */
   upsert(ws: WorkspaceState, def: EntityDef, key: EntityKey, raw: JsonObject): ApiResult {
-    const body = "field" in key ? { ...raw, [key.field]: key.value } : raw;
-    const pre = this.beforeWrite(def, body);
+    const { body: given, ttl } = extractOptions(def, raw);
+    const body = "field" in key ? { ...given, [key.field]: key.value } : given;
+    const pre = this.beforeWrite(def, body, "upsert");
     if (pre) return pre;
     const processed = processAutoFields(this.schemaOf(def), body, "upsert");
     if (processed.errors) return errorResult(schemaViolation(processed.errors));
@@ -113,14 +120,15 @@ export class EntityDao {
     entity["id"] = "id" in key ? key.id : ((existing?.["id"] as string | undefined) ?? entity["id"]);
     if (existing) entity["created_at"] = existing["created_at"];
     const pkName: LuaTable | undefined = "field" in key ? new Map([[key.field, key.value]]) : undefined;
-    return this.write(ws, def, entity, { insert: !existing, status: 200, pkName, replaces: existing });
+    return this.write(ws, def, entity, { insert: !existing, status: 200, pkName, replaces: existing, ttl });
   }
 
   /** `PATCH` of one entity: merged into the stored one (records field by field, arrays replaced). */
   update(ws: WorkspaceState, def: EntityDef, key: EntityKey, raw: JsonObject): ApiResult {
-    const pre = this.beforeWrite(def, raw);
+    const { body, ttl } = extractOptions(def, raw);
+    const pre = this.beforeWrite(def, body, "update");
     if (pre) return pre;
-    const processed = processAutoFields(this.schemaOf(def), raw, "update");
+    const processed = processAutoFields(this.schemaOf(def), body, "update");
     if (processed.errors) return errorResult(schemaViolation(processed.errors));
     const current = this.select(ws, def, key);
     if (!current) return errorResult("id" in key ? notFound(new Map([["id", key.id]])) : notFoundByField(new Map([[key.field, key.value]])));
@@ -129,7 +137,7 @@ export class EntityDao {
     merged["id"] = current["id"];
     // a stored basic-auth password is a hash already: only a new one is hashed (the `on_write` transformation)
     const keepHash = def.name === "basicauth_credentials" && input["password"] === undefined ? (current["password"] as string) : undefined;
-    return this.write(ws, def, merged, { insert: false, status: 200, replaces: current, keepHash });
+    return this.write(ws, def, merged, { insert: false, status: 200, replaces: current, keepHash, ttl });
   }
 
   /** `DELETE` of one entity: 204 (also when absent), cascading; 400 while a restricting entity references it. */
@@ -183,8 +191,17 @@ export class EntityDao {
     return def.fields.find(([key]) => key === name)?.[1];
   }
 
-  /** The entity DAOs' own steps before the generic ones (targets.lua `format_target`). */
-  private beforeWrite(def: EntityDef, raw: JsonObject): ApiResult | undefined {
+  /**
+   * The entity DAOs' own steps before the generic ones (targets.lua `format_target`), and the
+   * defaults of a route's subschema: routes_subschemas.lua's grpc one (chosen by the first protocol
+   * that names a subschema) has `strip_path` default false, which `process_auto_fields` takes
+   * (`each_field(data)` resolves the subschema's fields) on an insert or an upsert.
+   */
+  private beforeWrite(def: EntityDef, raw: JsonObject, context: "insert" | "upsert" | "update"): ApiResult | undefined {
+    if (def.name === "routes" && context !== "update" && raw["strip_path"] === undefined && Array.isArray(raw["protocols"])) {
+      const first = raw["protocols"].find((p) => typeof p === "string" && ROUTE_SUBSCHEMAS.includes(p));
+      if (first === "grpc" || first === "grpcs") raw["strip_path"] = false;
+    }
     if (def.name === "targets" && typeof raw["target"] === "string") {
       if ("error" in normalizeIp(raw["target"])) return errorResult(schemaViolation(new Map([["target", "Invalid target; not a valid hostname or ip address"]])));
       raw["target"] = formatTarget(raw["target"]);
@@ -200,7 +217,7 @@ export class EntityDao {
     runEntityRules(def.name, entity, errors);
     if (errors.size > 0) return errorResult(schemaViolation(errors));
     const snis = def.name === "certificates" ? (entity["snis"] as string[] | null | undefined) : undefined;
-    delete entity["snis"];
+    if (def.name === "certificates") delete entity["snis"];
     const row = toRow(def, entity);
     if (mode.keepHash !== undefined) row["password"] = mode.keepHash;
     else if (def.name === "basicauth_credentials") row["password"] = basicAuthHash(refId(row["consumer"])!, row["password"] as string);
@@ -211,6 +228,9 @@ export class EntityDao {
         return errorResult(schemaViolation(new Map([["cert", "invalid certificate: x509.new: error:0480006C:PEM routines::no start line"]])));
       }
     }
+    // check_insert / check_upsert / check_update: the options after the schema, before the database
+    const options = validateTtl(mode.ttl);
+    if (options) return errorResult(options);
     const self = mode.replaces?.["id"] as string | undefined;
     if (Array.isArray(snis)) {
       const taken = snis.map((name) => this.store.findBy(ws, "snis", "name", name)).find((sni) => sni && refId(sni["certificate"]) !== (self ?? row["id"]));
@@ -315,6 +335,31 @@ export class EntityDao {
       }
     }
   }
+}
+
+/**
+ * kong/api/endpoints.lua `extract_options`: a schema with `ttl = true` takes `ttl` out of the body as
+ * an option of the write (the emulator checks it but does not expire the entity).
+ */
+function extractOptions(def: EntityDef, raw: JsonObject): { body: JsonObject; ttl?: unknown } {
+  if (!def.ttl || raw["ttl"] === undefined) return { body: raw };
+  const { ttl, ...body } = raw;
+  return { body, ttl };
+}
+
+/** A string Lua's `tonumber` (hence `math.floor`) takes. */
+const LUA_NUMERIC = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F]+)\s*$/;
+
+/**
+ * kong/db/dao/init.lua `validate_options_value`: `floor(ttl) ~= ttl or ttl < 0 or ttl > 100000000`;
+ * a numeric string never equals its floor; `math.floor` of anything else raises (500).
+ */
+function validateTtl(ttl: unknown): KongErrorBody | undefined {
+  if (ttl === undefined) return undefined;
+  const invalid = invalidOptions(new Map([["ttl", "must be an integer between 0 and 100000000"]]));
+  if (typeof ttl === "number") return Math.floor(ttl) !== ttl || ttl < 0 || ttl > 100000000 ? invalid : undefined;
+  if (typeof ttl === "string" && LUA_NUMERIC.test(ttl)) return invalid;
+  throw new KongInternalError(`bad argument #1 to 'floor' (number expected, got ${ttl === null ? "userdata" : Array.isArray(ttl) || typeof ttl === "object" ? "table" : typeof ttl})`);
 }
 
 /** What Postgres stores: ids lower-cased, foreign keys reduced to `{ id }`. */

@@ -70,6 +70,20 @@ function conditional(ifField: string, matches: (value: unknown) => boolean, then
 
 const mustBeNull = (value: unknown): string | undefined => (value === null ? undefined : "value must be null");
 const required = (value: unknown): string | undefined => (value === null ? "required field missing" : undefined);
+/** jwt daos.lua: `then_match = { required = true, custom_validator = validate_ssl_key }` (`resty.openssl.pkey.new`). */
+const requiredKey = (value: unknown): string | undefined => {
+  if (value === null) return "required field missing";
+  if (typeof value !== "string") return undefined;
+  for (const load of [createPublicKey, createPrivateKey]) {
+    try {
+      load(value);
+      return undefined;
+    } catch {
+      // not this kind of key
+    }
+  }
+  return "invalid key";
+};
 const oneOf = (allowed: readonly string[]) => (value: unknown): string | undefined => (value === null || allowed.includes(value as string) ? undefined : `expected one of: ${allowed.join(", ")}`);
 const isOneOf = (allowed: readonly string[]) => (value: unknown): boolean => allowed.includes(value as string);
 const notOneOf = (allowed: readonly string[]) => (value: unknown): boolean => !allowed.includes(value as string);
@@ -214,7 +228,8 @@ const CHECKS: Record<string, Check[]> = {
   upstreams: UPSTREAM,
   keys: [mutuallyExclusive(["jwk", "pem"]), atLeastOneOf(["jwk", "pem"])],
   certificates: [certificateChecks],
-  jwt_secrets: [conditional("algorithm", isOneOf(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"]), "rsa_public_key", required)],
+  // an algorithm the version lacks fails its `one_of` first, so one list serves 3.4 (RS*) and 3.7+ (RS*, PS*, EdDSA)
+  jwt_secrets: [conditional("algorithm", isOneOf(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"]), "rsa_public_key", requiredKey)],
 };
 
 /** Runs the entity checks of `kind` over a complete entity, adding to Kong's error table. */

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { majorMinor, type JsonSchemaNode } from "./plugin-catalog.js";
-import { protocolsFor, validateTag, validateUtf8Name } from "./kong-schema.js";
+import { protocolsFor, validateTag, validateUtf8Name, versionAtLeast } from "./kong-schema.js";
 import type { FieldDef, FieldList, Shorthand } from "./schema-engine.js";
 import { validateHost, validateHostWithOptionalPort, validateHostWithWildcards, validatePath, validateRouterPath, validateSni, validateTarget, validateUpstreamName, validateWildcardHost } from "./entity-validators.js";
 
@@ -50,6 +50,11 @@ export interface EntityDef {
   readonly shorthands?: readonly Shorthand[];
   /** Kong Enterprise only */
   readonly enterprise?: boolean;
+  /**
+   * `ttl = true`: a write takes a `ttl` option (seconds) beside the fields (kong/api/endpoints.lua
+   * `extract_options` takes it out of the body); elsewhere `ttl` is a field name like any other
+   */
+  readonly ttl?: boolean;
 }
 
 /** Options deciding the schemas of one Kong. */
@@ -159,6 +164,22 @@ function withRecordDefaults(def: FieldDef): FieldDef {
   return { ...def, fields, default: defaults };
 }
 
+/**
+ * The values of a string enum: open-source Kong's (its source), or for Kong Enterprise, whose source
+ * is not public, those of its Admin API specification (the generated JSON Schema) when it has them.
+ */
+function enumFor(entity: EntityName, field: string, options: EntitySchemaOptions, oss: readonly string[]): readonly string[] {
+  if (options.edition !== "enterprise") return oss;
+  const published = generatedProperties(entity, options)?.[field]?.enum;
+  return Array.isArray(published) && published.length > 0 && published.every((v) => typeof v === "string") ? (published as string[]) : oss;
+}
+
+/** kong/plugins/jwt/daos.lua `algorithm`: open-source Kong 3.4–3.6 has eight; 3.7 added ES512, PS256–PS512 and EdDSA. */
+function jwtAlgorithms(options: EntitySchemaOptions): readonly string[] {
+  const early = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384"];
+  return enumFor("jwt_secrets", "algorithm", options, versionAtLeast(options.version, 3, 7) ? [...early, "ES512", "PS256", "PS384", "PS512", "EdDSA"] : early);
+}
+
 const BUNDLED_VAULTS: Record<"community" | "enterprise", readonly string[]> = {
   community: ["env"],
   enterprise: ["aws", "azure", "conjur", "env", "gcp", "hcv"],
@@ -259,7 +280,8 @@ function definitions(options: EntitySchemaOptions): EntityDef[] {
         ["created_at", timestamp],
         ["name", { type: "string", required: true, custom: validateUpstreamName }],
         ["updated_at", timestamp],
-        ["algorithm", { type: "string", default: "round-robin", oneOf: ["consistent-hashing", "least-connections", "round-robin", "latency"] }],
+        // open-source Kong 3.4–3.10: these four; Enterprise's specification adds `sticky-sessions`
+        ["algorithm", { type: "string", default: "round-robin", oneOf: enumFor("upstreams", "algorithm", options, ["consistent-hashing", "least-connections", "round-robin", "latency"]) }],
         ["hash_on", HASH_ON],
         ["hash_fallback", HASH_ON],
         ["hash_on_header", { type: "string" }],
@@ -392,7 +414,8 @@ function definitions(options: EntitySchemaOptions): EntityDef[] {
       fields: [["id", uuid], ["name", { type: "string" }], ["tags", tags], ["created_at", timestamp], ["updated_at", timestamp]],
       uniques: ["name"],
     },
-    credential("keyauth_credentials", "key-auths", "key-auth", "key", [["key", { type: "string", auto: true }]], ["key"]),
+    // kong/plugins/key-auth/daos.lua: `ttl = true`
+    { ...credential("keyauth_credentials", "key-auths", "key-auth", "key", [["key", { type: "string", auto: true }]], ["key"]), ttl: true },
     credential("basicauth_credentials", "basic-auths", "basic-auth", "username", [["username", { type: "string", required: true }], ["password", { type: "string", required: true }]], ["username"]),
     credential(
       "jwt_secrets",
@@ -403,7 +426,7 @@ function definitions(options: EntitySchemaOptions): EntityDef[] {
         ["key", { type: "string", auto: true }],
         ["secret", { type: "string", auto: true }],
         ["rsa_public_key", { type: "string" }],
-        ["algorithm", { type: "string", default: "HS256", oneOf: ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"] }],
+        ["algorithm", { type: "string", default: "HS256", oneOf: jwtAlgorithms(options) }],
       ],
       ["key"],
     ),

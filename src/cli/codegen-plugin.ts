@@ -26,7 +26,7 @@ import { sameJson } from "../schema/stored.js";
 import { formatIssue } from "../schema/validate.js";
 import { generateSession, tagsOrderingPartials } from "./codegen.js";
 import { isRecord, isUnset, isVaultReference } from "./plugin-values.js";
-import { Code, CommentedOut, isIdentifier, renderObject } from "./render.js";
+import { Code, CommentedOut, isIdentifier, referenceProp, renderObject } from "./render.js";
 
 /** The code of one plugin and what a person should know about it. */
 export interface GeneratedPlugin {
@@ -53,7 +53,13 @@ export interface GenerateOptions {
   readonly target: ResolvedTarget;
   /** names of variables already declared in the same output (filled in) */
   readonly names?: Set<string>;
+  /**
+   * The entities printed in the same output, by id in lower case: the variable of each construct, so
+   * that a plugin's route, service, consumer or consumer group is the construct, not its id
+   */
+  readonly references?: ReadonlyMap<string, string>;
 }
+
 
 /** The default protocols of a plugin without facts: the plugin entity's. */
 const ENTITY_PROTOCOLS = ["grpc", "grpcs", "http", "https"];
@@ -122,11 +128,11 @@ function generateTyped(plugin: KongPlugin, facts: PluginFacts, options: Generate
   const index = options.target.dataIndex;
   const generated = new Set(generatedFieldsOf(plugin.name).map((path) => path.join(".")));
 
-  const props: Record<string, unknown> = { ...identityProps(plugin, options.workspace) };
+  const props: Record<string, unknown> = { ...identityProps(plugin, options.workspace, options.references) };
   for (const scope of ["consumer", "consumer_group"] as const) {
     const value = plugin[scope];
     if (!isRecord(value) || typeof value.id !== "string") continue;
-    if (facts.scopes[scope] !== undefined) props[propName(scope)] = { id: value.id };
+    if (facts.scopes[scope] !== undefined) props[propName(scope)] = referenceProp(value.id, options.references);
     else context.leftOut.push(scope);
   }
 
@@ -153,10 +159,10 @@ function generateCustom(plugin: KongPlugin, options: GenerateOptions): Generated
   const constructId = options.constructId ?? pluginConstructId(plugin);
   const where = options.workspace ? `in workspace ${options.workspace}` : "(default workspace)";
   const context = new Context(plugin, constructId, where, options.names);
-  const props: Record<string, unknown> = { name: plugin.name, ...identityProps(plugin, options.workspace) };
+  const props: Record<string, unknown> = { name: plugin.name, ...identityProps(plugin, options.workspace, options.references) };
   for (const scope of ["consumer", "consumer_group"] as const) {
     const value = plugin[scope];
-    if (isRecord(value) && typeof value.id === "string") props[propName(scope)] = { id: value.id };
+    if (isRecord(value) && typeof value.id === "string") props[propName(scope)] = referenceProp(value.id, options.references);
   }
   if (isRecord(plugin.config)) {
     const config = withoutNulls(plugin.config) as Record<string, unknown>;
@@ -203,13 +209,13 @@ function finish(
 }
 
 /** `id`, `workspace`, `instanceName`, `route`, `service`: what every plugin's code starts with. */
-function identityProps(plugin: KongPlugin, workspace: string | undefined): Record<string, unknown> {
+function identityProps(plugin: KongPlugin, workspace: string | undefined, references: ReadonlyMap<string, string> | undefined): Record<string, unknown> {
   const props: Record<string, unknown> = { id: plugin.id };
   if (workspace) props.workspace = workspace;
   if (typeof plugin.instance_name === "string" && plugin.instance_name !== "") props.instanceName = plugin.instance_name;
   for (const record of ["route", "service"] as const) {
     const value = plugin[record];
-    if (isRecord(value) && typeof value.id === "string") props[record] = { id: value.id };
+    if (isRecord(value) && typeof value.id === "string") props[record] = referenceProp(value.id, references);
   }
   return props;
 }
@@ -329,13 +335,13 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /** A Terraform variable name that is also a shell variable's (`TF_VAR_<name>`): letters, digits and `_`, not starting with a digit. */
-function safeName(name: string): string {
+export function safeName(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9_]/g, "_");
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
 }
 
 /** A TypeScript identifier for a variable name. */
-function identifierOf(name: string): string {
+export function identifierOf(name: string): string {
   const camel = camelCase(name);
   return isIdentifier(camel) ? camel : `_${camel.replace(/[^A-Za-z0-9_$]/g, "_")}`;
 }

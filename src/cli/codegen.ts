@@ -11,7 +11,7 @@ import { CONFIG_FIELDS, PLUGIN_FIELDS, RECORD_FIELDS } from "../schema/fields.js
 import { formatIssue, validateAttributes } from "../schema/index.js";
 import { userTags } from "../runtime/ownership.js";
 import { isKongDefault, isRecord, isUnset, isVaultReference } from "./plugin-values.js";
-import { renderObject } from "./render.js";
+import { referenceProp, renderObject } from "./render.js";
 
 /** The code of one plugin and what a person should know about it. */
 export interface GeneratedSession {
@@ -115,10 +115,11 @@ export function tagsOrderingPartials(plugin: KongPlugin): Record<string, unknown
 /** The statement that declares the plugin, ready to paste into a stack's constructor. */
 export function generateSession(
   plugin: KongPlugin,
-  options: { readonly workspace?: string; readonly constructId?: string; readonly source?: string },
+  options: { readonly workspace?: string; readonly constructId?: string; readonly source?: string; readonly references?: ReadonlyMap<string, string> },
 ): GeneratedSession {
   const constructId = options.constructId ?? constructIdFor(plugin);
-  const { props, secret, leftOut } = propsFromPlugin(plugin, options.workspace);
+  const { props: validated, secret, leftOut } = propsFromPlugin(plugin, options.workspace);
+  const props = validated;
   const warnings: string[] = [];
   const where = options.workspace ? `in workspace ${options.workspace}` : "(default workspace)";
   if (leftOut.length > 0) {
@@ -129,6 +130,11 @@ export function generateSession(
     for (const issue of validation.issues) {
       warnings.push(`plugin ${plugin.id} ${where}: the live value breaks a rule of this library: ${formatIssue(issue)}`);
     }
+  }
+  // a route or service printed in the same output: its construct
+  for (const scope of ["route", "service"] as const) {
+    const value = props[scope];
+    if (isRecord(value) && typeof value.id === "string") props[scope] = referenceProp(value.id, options.references);
   }
 
   const lines: string[] = [];

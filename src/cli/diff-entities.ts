@@ -82,18 +82,19 @@ export async function diffEntity(desired: DesiredEntity, state: StackState | und
     if (secrets.has(field)) return { field, desired: "<redacted>", live: "<redacted>", secret: true };
     return { field, desired: body[field] ?? null, live: live[field] ?? null };
   });
-  const note = ownershipNote(live, kind.what, state, desired.ownerAddress);
+  const note = ownershipNote(live, kind.what, state, desired.ownerAddress, desired.adopt);
   if (changes.length === 0) return { ...base, status: "unchanged", changes, knownAfterApply, repair: null, note };
   const drifted = applied !== undefined && !pending;
   return { ...base, status: drifted ? "drifted" : "update", changes, knownAfterApply, repair: drifted ? repair : null, note };
 }
 
 /** Why apply will refuse the live entity, when the state names the stack's owner token. */
-function ownershipNote(live: KongEntity, what: string, state: StackState | undefined, ownerAddress: string | undefined): string | null {
+function ownershipNote(live: KongEntity, what: string, state: StackState | undefined, ownerAddress: string | undefined, adopt: boolean): string | null {
   const owner = ownerAddress ? state?.ids.get(ownerAddress) : undefined;
   if (owner === undefined) return null;
   const ownership = ownershipOf(live.tags, owner);
   if (ownership.kind === "mine") return null;
+  if (adopt) return ownership.kind === "other" ? `another stack manages the live ${what} (tag ${ownership.tag}): the construct names its id, so the next apply takes it over` : null;
   return ownership.kind === "other"
     ? `another stack manages the live ${what} (tag ${ownership.tag}): apply refuses to overwrite it unless the construct names its id`
     : `no stack manages the live ${what} (it carries no owner tag): apply refuses to overwrite it unless the construct names its id`;

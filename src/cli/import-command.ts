@@ -4,6 +4,12 @@
 import type { KongAdminClient, KongPlugin } from "../runtime/client.js";
 import { formatWorkspace } from "../runtime/log.js";
 import { DATA_VERSIONS, OSS_VERSIONS } from "../schema/generated/versions.js";
+import type { KongEntity } from "../runtime/client.js";
+import { collectionOf, ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
+import type { EntityFacts } from "../schema/facts.js";
+import { entityAvailability } from "../schema/engine/validate-entity.js";
+import { loadEntityFacts } from "../schema/generated/entity-catalog.js";
+import { entityConstructId, generateEntity } from "./codegen-entity.js";
 import { DEFAULT_TARGET, majorMinor, resolveTarget, type KongEdition, type ResolvedTarget } from "../schema/engine/target.js";
 import { constructIdFor } from "./codegen.js";
 import { generatePlugin, pluginConstructId, type GeneratedPlugin } from "./codegen-plugin.js";
@@ -15,11 +21,14 @@ import { parseFlags } from "./parse.js";
 export const IMPORT_HELP = `usage: kong-gateway-cdktf import '<import id>' [options]
        kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
 
-Reads live plugins from the Kong Admin API and prints, on stdout, TypeScript that declares them
-with their id: paste it into a stack to manage them with cdktf. Each plugin becomes its typed
-construct (PluginSession, PluginRateLimiting, ...: the official provider's resource name in
-PascalCase), with camelCase props; a plugin this library has no facts of (a custom plugin) becomes
-a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
+Reads live plugins (with --all, and the core entities: services, routes, consumers, credentials,
+upstreams, targets, certificates, SNIs, vaults, keys, …) from the Kong Admin API and prints, on
+stdout, TypeScript that declares them with their id: paste it into a stack to manage them with
+cdktf. Entities come first, parents before children; one that a construct printed after it refers
+to (a route's service, a plugin's route) is held in a const, and a reference to an entity not
+printed stays { id }. Each plugin becomes its typed construct (PluginSession, PluginRateLimiting,
+...: the official provider's resource name in PascalCase), with camelCase props; a plugin this
+library has no facts of (a custom plugin) becomes a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
 the live Kong's version) are printed; created_at and updated_at never are. The first line lists
 the classes to import.
 
@@ -36,7 +45,7 @@ unknown keys are refused. "id" may also be the plugin's instance_name; leave out
 open-source Kong (or for the default workspace of Kong Enterprise).
 
 options:
-  --all                   every plugin (all pages)
+  --all                   every plugin and entity (all pages)
   --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
   --tag T                 with --all: only plugins with this tag (repeatable: all of them)
   -h, --help              this help
@@ -107,7 +116,7 @@ export async function importCommand(argv: readonly string[], env: CliEnv, io: Cl
 }
 
 /** The import lines of the classes the code uses, as comments: `// import { PluginSession } from "cdktf-kong-gateway";`. */
-function preamble(generated: readonly GeneratedPlugin[]): string {
+function preamble(generated: ReadonlyArray<Pick<GeneratedPlugin, "constructs" | "cdktf">>): string {
   const library = [...new Set(generated.flatMap((g) => g.constructs))].sort();
   const cdktf = [...new Set(generated.flatMap((g) => g.cdktf))].sort();
   let text = `// import { ${library.join(", ")} } from "cdktf-kong-gateway";\n`;
@@ -117,11 +126,12 @@ function preamble(generated: readonly GeneratedPlugin[]): string {
 
 /**
  * The Kong the plugins were read from (`GET /`), whose defaults are left out of the code; only asked
- * when a plugin other than the session plugin (whose defaults are the same everywhere) is printed.
+ * when a plugin other than the session plugin (whose defaults are the same everywhere) is printed, or
+ * (`always`) when entities are read.
  * When it cannot tell, the newest Kong Enterprise with published schemas, with a warning.
  */
-async function liveTarget(client: KongAdminClient, plugins: readonly KongPlugin[], out: Output): Promise<ResolvedTarget> {
-  if (plugins.every((plugin) => plugin.name === "session")) return resolveTarget(DEFAULT_TARGET);
+async function liveTarget(client: KongAdminClient, plugins: readonly KongPlugin[], out: Output, always = false): Promise<ResolvedTarget> {
+  if (!always && plugins.every((plugin) => plugin.name === "session")) return resolveTarget(DEFAULT_TARGET);
   let version: string | undefined;
   let edition: KongEdition = DEFAULT_TARGET.edition;
   try {
@@ -159,10 +169,27 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
       found.push({ plugin, workspace });
     }
   }
-  const target = await liveTarget(client, found.map((f) => f.plugin), out);
+  // the core entities: every kind this Kong has, parents first
+  const target = await liveTarget(client, found.map((f) => f.plugin), out, true);
+  const entities = await readEntities(client, targets, tags, target, out);
   const taken = new Set<string>();
   const names = new Set<string>();
-  const generated: GeneratedPlugin[] = [];
+  const references = new Map<string, string>();
+  // the entities another construct refers to: each is held in a const
+  const referenced = new Set<string>();
+  const idOf = (value: unknown) => (value !== null && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id.toLowerCase() : undefined);
+  for (const { kind, entity } of entities) for (const field of Object.keys(kind.foreign)) referenced.add(idOf(entity[field]) ?? "");
+  for (const { plugin } of found) for (const scope of ["route", "service", "consumer", "consumer_group"]) referenced.add(idOf(plugin[scope]) ?? "");
+  const generated: Array<{ code: string; constructs: readonly string[]; cdktf: readonly string[] }> = [];
+  for (const { kind, facts, entity, workspace } of entities) {
+    let constructId = entityConstructId(kind, entity);
+    for (let n = 2; taken.has(constructId); n++) constructId = `${entityConstructId(kind, entity)}_${n}`;
+    taken.add(constructId);
+    const code = generateEntity(kind, facts, entity, { ...(workspace ? { workspace } : {}), constructId, target, references, names, referenced: referenced.has(entity.id.toLowerCase()) });
+    if (code.variable) references.set(entity.id.toLowerCase(), code.variable);
+    for (const warning of [...code.warnings, ...code.notes]) out.warn(warning);
+    generated.push(code);
+  }
   for (const { plugin, workspace } of found) {
     const code = generatePlugin(plugin, {
       ...(workspace ? { workspace } : {}),
@@ -170,6 +197,7 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
       source: client.serverUrl,
       target,
       names,
+      references,
     });
     for (const warning of [...code.warnings, ...code.notes]) out.warn(warning);
     generated.push(code);
@@ -178,9 +206,43 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
   const filter = tags.length > 0 ? ` tagged ${tags.join(", ")}` : "";
   const kinds = new Set(found.map((f) => f.plugin.name)).size;
   const ofKinds = found.length > 0 ? ` of ${kinds} ${kinds === 1 ? "kind" : "kinds"}` : "";
-  out.progress(`found ${found.length} ${found.length === 1 ? "plugin" : "plugins"}${ofKinds}${filter} in ${where} at ${client.serverUrl}`);
+  const entityKinds = new Set(entities.map((e) => e.kind.name)).size;
+  const andEntities = entities.length > 0 ? ` and ${entities.length} ${entities.length === 1 ? "entity" : "entities"} of ${entityKinds} ${entityKinds === 1 ? "kind" : "kinds"}` : "";
+  out.progress(`found ${found.length} ${found.length === 1 ? "plugin" : "plugins"}${ofKinds}${andEntities}${filter} in ${where} at ${client.serverUrl}`);
   if (generated.length > 0) out.result(`${preamble(generated)}${generated.map((g) => g.code).join("\n")}`);
   return EXIT.ok;
+}
+
+/** The live entities of every kind this Kong has, parents first (targets under each upstream). */
+async function readEntities(
+  client: KongAdminClient,
+  workspaces: ReadonlyArray<string | undefined>,
+  tags: readonly string[],
+  target: ResolvedTarget,
+  out: Output,
+): Promise<Array<{ kind: EntityKind; facts: EntityFacts; entity: KongEntity; workspace: string | undefined }>> {
+  const found: Array<{ kind: EntityKind; facts: EntityFacts; entity: KongEntity; workspace: string | undefined }> = [];
+  const options = tags.length > 0 ? { tags } : {};
+  for (const workspace of workspaces) {
+    for (const kind of ENTITY_KINDS) {
+      const facts = loadEntityFacts(kind.name);
+      if (!facts || entityAvailability(kind, facts, target) !== undefined) continue;
+      const collections = kind.nestedOnly
+        ? found.filter((f) => f.workspace === workspace && f.kind.name === kind.foreign[kind.parent!]).map((f) => collectionOf(kind, f.entity.id))
+        : [kind.collection];
+      const ofKind: typeof found = [];
+      for (const collection of collections) {
+        for await (const entity of client.listEntities(collection, workspace, kind.nestedOnly ? {} : options)) {
+          for (const field of kind.secrets ?? []) out.redactor.add(entity[field]);
+          ofKind.push({ kind, facts, entity, workspace });
+        }
+      }
+      // by construct id: Kong lists by id, which says nothing to a reader
+      const key = (e: (typeof found)[number]) => `${entityConstructId(kind, e.entity)} ${e.entity.id}`;
+      found.push(...ofKind.sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+    }
+  }
+  return found;
 }
 
 /** The construct id of a plugin, made unique among the ones printed so far (`_2`, `_3`, …). */

@@ -14,6 +14,12 @@ export class Code {
   ) {}
 }
 
+/** A foreign key as a prop: the construct printed in the same output (its variable), else `{ id }`. */
+export function referenceProp(id: string, references: ReadonlyMap<string, string> | undefined): unknown {
+  const variable = references?.get(id.toLowerCase());
+  return variable === undefined ? { id } : new Code(variable);
+}
+
 /** A prop printed as a comment line: `// <name>: <text>`. */
 export class CommentedOut {
   constructor(readonly text: string) {}

@@ -203,6 +203,8 @@ export interface DesiredEntity {
   readonly syncTrigger?: { readonly key: string; readonly value: string };
   /** the address of the stack's owner resource (its id in the state is the owner token) */
   readonly ownerAddress?: string;
+  /** the construct names the id: the apply takes the entity over */
+  readonly adopt: boolean;
 }
 
 /** The core entities of a stack's desired sets, sorted by construct path, and the addresses of their owner resources. */
@@ -227,6 +229,7 @@ export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[];
         path: entry.path,
         payload: entry.payload,
         facts: facts[entry.kind] as unknown as EntityFacts,
+        adopt: entry.adopt === true,
         connection: connectionOf(resource, stack.dir),
         ...(typeof trigger === "string" ? { syncTrigger: { key: entry.path, value: unescapeTemplate(trigger) } } : {}),
         ...(ownerAddress ? { ownerAddress } : {}),

@@ -46,11 +46,14 @@ describe("kong-gateway-cdktf", () => {
       "usage: kong-gateway-cdktf import '<import id>' [options]
              kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
 
-      Reads live plugins from the Kong Admin API and prints, on stdout, TypeScript that declares them
-      with their id: paste it into a stack to manage them with cdktf. Each plugin becomes its typed
-      construct (PluginSession, PluginRateLimiting, ...: the official provider's resource name in
-      PascalCase), with camelCase props; a plugin this library has no facts of (a custom plugin) becomes
-      a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
+      Reads live plugins (with --all, and the core entities: services, routes, consumers, credentials,
+      upstreams, targets, certificates, SNIs, vaults, keys, …) from the Kong Admin API and prints, on
+      stdout, TypeScript that declares them with their id: paste it into a stack to manage them with
+      cdktf. Entities come first, parents before children; one that a construct printed after it refers
+      to (a route's service, a plugin's route) is held in a const, and a reference to an entity not
+      printed stays { id }. Each plugin becomes its typed construct (PluginSession, PluginRateLimiting,
+      ...: the official provider's resource name in PascalCase), with camelCase props; a plugin this
+      library has no facts of (a custom plugin) becomes a KongPlugin with its config in Kong's names. Only attributes that differ from Kong's defaults (at
       the live Kong's version) are printed; created_at and updated_at never are. The first line lists
       the classes to import.
 
@@ -67,7 +70,7 @@ describe("kong-gateway-cdktf", () => {
       open-source Kong (or for the default workspace of Kong Enterprise).
 
       options:
-        --all                   every plugin (all pages)
+        --all                   every plugin and entity (all pages)
         --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
         --tag T                 with --all: only plugins with this tag (repeatable: all of them)
         -h, --help              this help

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongEmulator } from "../../src/testing/index.js";
 import { expectNoSecrets, normalize, runCli, SECRET, TOKEN } from "./support.js";
 
+/** A seeded route or service's name, the same on every run: `import --all` prints it as the construct id. */
+let seeds = 0;
+const seedName = (kind: string) => `${kind}-${++seeds}`;
+
 const WS = "team-payments";
 
 describe("import", () => {
@@ -19,7 +23,7 @@ describe("import", () => {
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "enterprise", version: "3.10.0", workspaces: [WS], adminToken: TOKEN });
     env = { KONG_ADMIN_URL: kong.url, KONG_ADMIN_TOKEN: TOKEN };
-    routeId = kong.addRoute({ workspace: WS }).id;
+    routeId = kong.addRoute({ workspace: WS, paths: ["/"], name: seedName("route") }).id;
     sessionId = kong.seedPlugin(
       {
         name: "session",
@@ -237,10 +241,10 @@ describe("import --all", () => {
     env = { KONG_ADMIN_URL: kong.url, KONG_ADMIN_TOKEN: TOKEN };
     // 130 session plugins and 15 others in the workspace: two pages of 100
     for (let i = 0; i < 130; i++) {
-      const route = kong.addRoute({ workspace: WS });
+      const route = kong.addRoute({ workspace: WS, paths: ["/"], name: seedName("route") });
       kong.seedPlugin({ name: "session", route, tags: i % 2 === 0 ? ["even"] : ["odd"], config: { cookie_name: `sid${i}` } }, WS);
     }
-    for (let i = 0; i < 15; i++) kong.seedPlugin({ name: "cors", route: kong.addRoute({ workspace: WS }) }, WS);
+    for (let i = 0; i < 15; i++) kong.seedPlugin({ name: "cors", route: kong.addRoute({ workspace: WS, paths: ["/"], name: seedName("route") }) }, WS);
     // one in the default workspace
     kong.seedPlugin({ name: "session", instance_name: "default-one" });
   });
@@ -249,17 +253,19 @@ describe("import --all", () => {
     await kong?.stop();
   });
 
-  it("generates code for every plugin, following the pages", async () => {
+  it("generates code for every plugin and the routes they are on, following the pages", async () => {
     kong.clearRequests();
     const result = await runCli(["import", "--all", "--workspace", WS], { env });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/new PluginSession\(/g)).toHaveLength(130);
     expect(result.stdout.match(/new PluginCors\(/g)).toHaveLength(15);
-    expect(result.stdout.split("\n")[0]).toBe(`// import { PluginCors, PluginSession } from "cdktf-kong-gateway";`);
+    expect(result.stdout.split("\n")[0]).toBe(`// import { PluginCors, PluginSession, Route } from "cdktf-kong-gateway";`);
+    // each plugin refers to its route's construct
+    expect(result.stdout).not.toMatch(/route: \{ id:/);
     for (let i = 0; i < 130; i++) expect(result.stdout).toContain(`cookieName: "sid${i}",`);
     expect(new Set(result.stdout.match(/"session_[0-9a-f]{8}"/g)).size).toBe(130);
     expect(normalize(result.stderr)).toMatchInlineSnapshot(`
-      "found 145 plugins of 2 kinds in workspace team-payments at http://<kong>
+      "found 145 plugins of 2 kinds and 145 entities of 1 kind in workspace team-payments at http://<kong>
       "
     `);
     const pages = kong.requests.filter((r) => r.method === "GET" && r.path === `/${WS}/plugins`);
@@ -311,7 +317,7 @@ describe("import from open-source Kong", () => {
   });
 
   it("fails when a workspace is given to open-source Kong", async () => {
-    const { id } = kong.seedPlugin({ name: "session", service: kong.addService() });
+    const { id } = kong.seedPlugin({ name: "session", service: kong.addService({ name: seedName("service") }) });
     const result = await runCli(["import", JSON.stringify({ id, workspace: "default" }), "--server-url", kong.url]);
     expect(result.code).toBe(1);
     expect(normalize(result.stderr)).toMatchInlineSnapshot(`

@@ -11,7 +11,11 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongEmulator } from "../../src/testing/index.js";
 import { ALL_SECRETS, asKongStores, FIXTURES } from "./plugin-fixtures.js";
-import { expectNoSecrets, normalize, ROOT, runCli, SECRET, tempDir, TOKEN } from "./support.js";
+import { asModule, expectNoSecrets, normalize, ROOT, runCli, SECRET, tempDir, TOKEN, typeCheck } from "./support.js";
+
+/** A seeded route or service's name, the same on every run: `import --all` prints it as the construct id. */
+let seeds = 0;
+const seedName = (kind: string) => `${kind}-${++seeds}`;
 
 const run = promisify(execFile);
 const WS = "team-payments";
@@ -29,42 +33,6 @@ const IDS: Record<string, string> = {
   session: "9c000000-0000-4000-8000-000000000009",
 };
 
-/** The printed code as a module: its commented import lines made real, pointing at the sources. */
-export function asModule(printed: readonly string[], dir: string, serverUrl: string): string {
-  const library = path.relative(dir, path.join(ROOT, "src", "index.js")).split(path.sep).join("/");
-  const code = printed.join("\n");
-  const imports = [...code.matchAll(/^\/\/ (import \{ [^}]+ \} from "(?:cdktf-kong-gateway|cdktf)";)$/gm)].map((m) => m[1]!.replace(`"cdktf-kong-gateway"`, `"${library}"`));
-  return [
-    `import { App, TerraformStack } from "cdktf";`,
-    `import type { Construct } from "constructs";`,
-    `import { KongGatewayProvider } from "${library}";`,
-    ...new Set(imports),
-    ``,
-    `class Adopted extends TerraformStack {`,
-    `  constructor(scope: Construct, id: string) {`,
-    `    super(scope, id);`,
-    `    new KongGatewayProvider(this, "kong", { serverUrl: ${JSON.stringify(serverUrl)}, backend: "terraform_data", kongVersion: "3.10" });`,
-    code,
-    `  }`,
-    `}`,
-    ``,
-    `const app = new App({ outdir: process.argv[2]! });`,
-    `new Adopted(app, "adopted");`,
-    `app.synth();`,
-    ``,
-  ].join("\n");
-}
-
-/** tsc on one file against the library; its output ("" when it type-checks). */
-export async function typeCheck(dir: string, file: string): Promise<string> {
-  writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({ extends: path.join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: true, rootDir: ROOT }, files: [file], include: [] }),
-  );
-  const tsc = await run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", dir]).catch((e: unknown) => e as { stdout?: string; stderr?: string });
-  return `${tsc.stdout ?? ""}${tsc.stderr ?? ""}`;
-}
-
 describe("import of every kind of plugin, then tsc, synth and diff", () => {
   let kong: KongEmulator;
   let env: Record<string, string>;
@@ -75,8 +43,8 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
     env = { KONG_ADMIN_URL: kong.url, KONG_ADMIN_TOKEN: TOKEN };
     work = tempDir("cli-roundtrip-plugins");
     // GIVEN plugins as Kong stores them (every default filled in), scoped in every way
-    const route = { id: kong.addRoute({ workspace: WS }).id };
-    const service = { id: kong.addService({ workspace: WS }).id };
+    const route = { id: kong.addRoute({ workspace: WS, paths: ["/"], name: seedName("route") }).id };
+    const service = { id: kong.addService({ workspace: WS, name: seedName("service") }).id };
     const scoped: Record<string, Record<string, unknown>> = { "rate-limiting": { service }, "key-auth": { route }, acl: { route } };
     for (const [key, fixture] of Object.entries(FIXTURES)) {
       const workspace = key === "cors" || key === "custom" ? undefined : WS;
@@ -97,8 +65,24 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
     expect(inDefault.code, inDefault.stderr).toBe(0);
     for (const result of [inWorkspace, inDefault]) expectNoSecrets(result, SECRET, ...ALL_SECRETS);
     expect(normalize(inWorkspace.stdout)).toMatchInlineSnapshot(`
-      "// import { PluginAcl, PluginHttpLog, PluginKeyAuth, PluginOpenidConnect, PluginRateLimiting, PluginRequestTransformer, PluginSession } from "cdktf-kong-gateway";
+      "// import { PluginAcl, PluginHttpLog, PluginKeyAuth, PluginOpenidConnect, PluginRateLimiting, PluginRequestTransformer, PluginSession, Route, Service } from "cdktf-kong-gateway";
       // import { TerraformVariable } from "cdktf";
+      // service <uuid> in workspace team-payments
+      const service2 = new Service(this, "service-2", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        host: "localhost",
+        name: "service-2",
+      });
+
+      // route <uuid> in workspace team-payments
+      const route1 = new Route(this, "route-1", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        name: "route-1",
+        paths: ["/"],
+      });
+
       // rate-limiting plugin <uuid> in workspace team-payments, read from http://<kong>
       const limitsRedisHost = new TerraformVariable(this, "limits_redis_host", {
         type: "string",
@@ -114,7 +98,7 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
         id: "<uuid>",
         workspace: "team-payments",
         instanceName: "limits",
-        service: { id: "<uuid>" },
+        service: service2,
         config: {
           hour: 100,
           limitBy: "ip",
@@ -132,7 +116,7 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
       new PluginKeyAuth(this, "key_auth_2b000000", {
         id: "<uuid>",
         workspace: "team-payments",
-        route: { id: "<uuid>" },
+        route: route1,
         config: { hideCredentials: true, keyNames: ["apikey", "x-api-key"] },
         tags: ["edge"],
       });
@@ -141,7 +125,7 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
       new PluginAcl(this, "acl_4d000000", {
         id: "<uuid>",
         workspace: "team-payments",
-        route: { id: "<uuid>" },
+        route: route1,
         config: { allow: ["admins", "ops"], hideGroupsHeader: true },
         enabled: false,
       });
@@ -257,7 +241,7 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
       warning: plugin <uuid> in workspace team-payments: config.scopes[0] was set in Kong and is not printed: the code reads it from the sensitive variable openid_connect_7a000000_scopes_0 (set TF_VAR_openid_connect_7a000000_scopes_0, or give a vault reference)
       warning: plugin <uuid> in workspace team-payments: config.scopes[1] was set in Kong and is not printed: the code reads it from the sensitive variable openid_connect_7a000000_scopes_1 (set TF_VAR_openid_connect_7a000000_scopes_1, or give a vault reference)
       warning: plugin <uuid> in workspace team-payments: config.sessionSecret was set in Kong and is not printed: the code reads it from the sensitive variable openid_connect_7a000000_session_secret (set TF_VAR_openid_connect_7a000000_session_secret, or give a vault reference)
-      found 7 plugins of 7 kinds in workspace team-payments at http://<kong>
+      found 7 plugins of 7 kinds and 2 entities of 2 kinds in workspace team-payments at http://<kong>
       "
     `);
     expect(normalize(inDefault.stdout)).toMatchInlineSnapshot(`
@@ -318,7 +302,9 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
     // AND describes Kong exactly: diff finds nothing to change; the secrets are known only at apply
     const diff = await runCli(["diff", "--out", outdir], { env });
     expect(normalize(diff.stdout)).toMatchInlineSnapshot(`
-      "= unchanged adopted/acl_4d000000: acl plugin <uuid> in workspace team-payments
+      "= unchanged adopted/route-1: route <uuid> in workspace team-payments
+      = unchanged adopted/service-2: service <uuid> in workspace team-payments
+      = unchanged adopted/acl_4d000000: acl plugin <uuid> in workspace team-payments
       = unchanged adopted/cors_3c000000: cors plugin <uuid> (default workspace)
       = unchanged adopted/http_log_6f000000: http-log plugin <uuid> in workspace team-payments
           config.headers.X-Api-Version: (known after apply)
@@ -339,6 +325,7 @@ describe("import of every kind of plugin, then tsc, synth and diff", () => {
       = unchanged adopted/session_9c000000: session plugin <uuid> in workspace team-payments
       = unchanged adopted/x_trace_header_8b000000: x-trace-header plugin <uuid> (default workspace)
           config.secret: (known after apply)
+      Entities: 0 to create, 0 to update, 2 unchanged
       Summary: 0 to create, 0 to update, 9 unchanged
       "
     `);

@@ -18,6 +18,10 @@ import { KongEmulator } from "../../src/testing/index.js";
 import { resources, stackWithProvider, synthJson, unescapeTemplate } from "../support/synth.js";
 import { expectNoSecrets, normalize, ROOT, runCli, SECRET, tempDir, TOKEN } from "./support.js";
 
+/** A seeded route or service's name, the same on every run: `import --all` prints it as the construct id. */
+let seeds = 0;
+const seedName = (kind: string) => `${kind}-${++seeds}`;
+
 const run = promisify(execFile);
 const WS = "team-payments";
 
@@ -39,7 +43,7 @@ describe("import, then synth, then diff", () => {
     kong = await KongEmulator.start({ edition: "enterprise", version: "3.10.0", workspaces: [WS], adminToken: TOKEN });
     env = { KONG_ADMIN_URL: kong.url, KONG_ADMIN_TOKEN: TOKEN };
     work = tempDir("cli-roundtrip");
-    const route = (workspace?: string) => ({ id: kong.addRoute(workspace ? { workspace } : {}).id });
+    const route = (workspace?: string) => ({ id: kong.addRoute({ ...(workspace ? { workspace } : {}), paths: ["/"], name: seedName("route") }).id });
     // GIVEN plugins made by hand, through the Admin API, with every kind of attribute
     await put(WS, "1b7a3c2e-0d4f-4e6a-8b9c-1d2e3f4a5b6c", {
       instance_name: "checkout-session",
@@ -68,13 +72,13 @@ describe("import, then synth, then diff", () => {
       },
     });
     await put(WS, "2c8b4d3f-1e5a-4f7b-9cad-2e3f4a5b6c7d", {
-      service: { id: kong.addService({ workspace: WS }).id },
+      service: { id: kong.addService({ workspace: WS, name: seedName("service") }).id },
       config: { secret: "{vault://env/session-secret}", audience: "shop", logout_methods: ["DELETE", "POST"] },
     });
     await put(undefined, "3d9c5e4a-2f6b-4a8c-8dbe-3f4a5b6c7d8e", { route: route() });
     // empty lists where Kong's default is another list, or null
     await put(WS, "4eac6f5b-3a7c-4b9d-9ecf-4a5b6c7d8e9f", {
-      service: { id: kong.addService({ workspace: WS }).id },
+      service: { id: kong.addService({ workspace: WS, name: seedName("service") }).id },
       protocols: [],
       tags: [],
       partials: [],
@@ -95,13 +99,37 @@ describe("import, then synth, then diff", () => {
     expect(inDefault.code).toBe(0);
     expectNoSecrets(inWorkspace, SECRET);
     expect(normalize(inWorkspace.stdout)).toMatchInlineSnapshot(`
-      "// import { PluginSession } from "cdktf-kong-gateway";
+      "// import { PluginSession, Route, Service } from "cdktf-kong-gateway";
+      // service <uuid> in workspace team-payments
+      const service2 = new Service(this, "service-2", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        host: "localhost",
+        name: "service-2",
+      });
+
+      // service <uuid> in workspace team-payments
+      const service4 = new Service(this, "service-4", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        host: "localhost",
+        name: "service-4",
+      });
+
+      // route <uuid> in workspace team-payments
+      const route1 = new Route(this, "route-1", {
+        id: "<uuid>",
+        workspace: "team-payments",
+        name: "route-1",
+        paths: ["/"],
+      });
+
       // session plugin <uuid> in workspace team-payments, read from http://<kong>
       new PluginSession(this, "checkout-session", {
         id: "<uuid>",
         workspace: "team-payments",
         instanceName: "checkout-session",
-        route: { id: "<uuid>" },
+        route: route1,
         config: {
           absoluteTimeout: 3.79,
           cookieDomain: "shop.example.com",
@@ -132,7 +160,7 @@ describe("import, then synth, then diff", () => {
       new PluginSession(this, "session_<id8>", {
         id: "<uuid>",
         workspace: "team-payments",
-        service: { id: "<uuid>" },
+        service: service2,
         config: {
           audience: "shop",
           secret: "{vault://env/session-secret}",
@@ -143,7 +171,7 @@ describe("import, then synth, then diff", () => {
       new PluginSession(this, "session_<id8>", {
         id: "<uuid>",
         workspace: "team-payments",
-        service: { id: "<uuid>" },
+        service: service4,
         config: {
           logoutMethods: [],
           requestHeaders: [],
@@ -167,7 +195,7 @@ describe("import, then synth, then diff", () => {
       [
         `import { App, TerraformStack } from "cdktf";`,
         `import type { Construct } from "constructs";`,
-        `import { KongGatewayProvider, PluginSession } from "${library}";`,
+        `import { KongGatewayProvider, PluginSession, Route, Service } from "${library}";`,
         ``,
         `class Adopted extends TerraformStack {`,
         `  constructor(scope: Construct, id: string) {`,
@@ -204,10 +232,15 @@ describe("import, then synth, then diff", () => {
     // AND describes Kong exactly: diff finds nothing to change
     const diff = await runCli(["diff", "--out", outdir], { env });
     expect(normalize(diff.stdout)).toMatchInlineSnapshot(`
-      "= unchanged adopted/checkout-session: session plugin <uuid> in workspace team-payments
+      "= unchanged adopted/route-1: route <uuid> in workspace team-payments
+      = unchanged adopted/route-3: route <uuid> (default workspace)
+      = unchanged adopted/service-2: service <uuid> in workspace team-payments
+      = unchanged adopted/service-4: service <uuid> in workspace team-payments
+      = unchanged adopted/checkout-session: session plugin <uuid> in workspace team-payments
       = unchanged adopted/session_2c8b4d3f: session plugin <uuid> in workspace team-payments
       = unchanged adopted/session_3d9c5e4a: session plugin <uuid> (default workspace)
       = unchanged adopted/session_4eac6f5b: session plugin <uuid> in workspace team-payments
+      Entities: 0 to create, 0 to update, 4 unchanged
       Summary: 0 to create, 0 to update, 4 unchanged
       "
     `);
@@ -231,11 +264,11 @@ describe("adopting a plugin with empty lists and owner tags", () => {
 
   it("prints code whose first apply leaves Kong's values as they are", async () => {
     // GIVEN plugins holding [] where Kong's default is another list or null, and owner tags
-    const seed = (body: Record<string, unknown>) => kong.seedPlugin({ name: "session", route: kong.addRoute({ workspace: WS }), ...body }, WS).id;
+    const seed = (body: Record<string, unknown>) => kong.seedPlugin({ name: "session", route: kong.addRoute({ workspace: WS, paths: ["/"], name: seedName("route") }), ...body }, WS).id;
     const empties = seed({
       // on a service: a plugin on a route must share a protocol with it
       route: null,
-      service: kong.addService({ workspace: WS }),
+      service: kong.addService({ workspace: WS, name: seedName("service") }),
       protocols: [],
       tags: [ownerTag(OWNER)],
       ordering: { before: { access: [] } },

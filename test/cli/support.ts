@@ -3,7 +3,8 @@
  * needed) and normalizes its output for snapshots.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
 import * as path from "node:path";
 import { expect } from "vitest";
 
@@ -80,3 +81,40 @@ export function tempDir(prefix: string): { dir: string; dispose: () => void } {
   const dir = mkdtempSync(path.join(parent, `${prefix}-`));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The printed code as a module: its commented import lines made real, pointing at the sources. */
+export function asModule(printed: readonly string[], dir: string, serverUrl: string): string {
+  const library = path.relative(dir, path.join(ROOT, "src", "index.js")).split(path.sep).join("/");
+  const code = printed.join("\n");
+  const imports = [...code.matchAll(/^\/\/ (import \{ [^}]+ \} from "(?:cdktf-kong-gateway|cdktf)";)$/gm)].map((m) => m[1]!.replace(`"cdktf-kong-gateway"`, `"${library}"`));
+  return [
+    `import { App, TerraformStack } from "cdktf";`,
+    `import type { Construct } from "constructs";`,
+    `import { KongGatewayProvider } from "${library}";`,
+    ...new Set(imports),
+    ``,
+    `class Adopted extends TerraformStack {`,
+    `  constructor(scope: Construct, id: string) {`,
+    `    super(scope, id);`,
+    `    new KongGatewayProvider(this, "kong", { serverUrl: ${JSON.stringify(serverUrl)}, backend: "terraform_data", kongVersion: "3.10" });`,
+    code,
+    `  }`,
+    `}`,
+    ``,
+    `const app = new App({ outdir: process.argv[2]! });`,
+    `new Adopted(app, "adopted");`,
+    `app.synth();`,
+    ``,
+  ].join("\n");
+}
+
+/** tsc on one file against the library; its output ("" when it type-checks). */
+export async function typeCheck(dir: string, file: string): Promise<string> {
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: path.join(ROOT, "tsconfig.json"), compilerOptions: { noEmit: true, rootDir: ROOT }, files: [file], include: [] }),
+  );
+  const tsc = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", dir]).catch((e: unknown) => e as { stdout?: string; stderr?: string });
+  return `${tsc.stdout ?? ""}${tsc.stderr ?? ""}`;
+}
+

@@ -1,0 +1,150 @@
+/**
+ * A live core entity (a service, a route, a consumer, a credential, …) as TypeScript: `const orders =
+ * new Service(this, "orders", { id, … })`, with every field that differs from Kong's default at the
+ * live Kong's version, its foreign keys as the constructs printed before it (else `{ id }`), and its
+ * secrets never printed: a field Kong generates (a key-auth key, a JWT secret) is a comment line
+ * (every apply keeps it while the code leaves it unset); any other secret (a certificate's key, a
+ * basic-auth password, which Kong keeps only hashed) is read from a sensitive `TerraformVariable`.
+ */
+import type { KongEntity } from "../runtime/client.js";
+import { userTags } from "../runtime/ownership.js";
+import { attributesAt, existsAt } from "../schema/engine/facts-schema.js";
+import { defaultOf } from "../schema/engine/stored-facts.js";
+import type { ResolvedTarget } from "../schema/engine/target.js";
+import { convertEntityProps, validateEntityBody } from "../schema/engine/validate-entity.js";
+import type { EntityKind } from "../schema/entity-kinds.js";
+import type { EntityFacts, FieldFacts } from "../schema/facts.js";
+import { propName } from "../schema/naming.js";
+import { sameJson } from "../schema/stored.js";
+import { formatIssue } from "../schema/validate.js";
+import { identifierOf, safeName } from "./codegen-plugin.js";
+import { isRecord, isVaultReference } from "./plugin-values.js";
+import { Code, CommentedOut, isIdentifier, referenceProp, renderObject } from "./render.js";
+
+/** The code of one entity. */
+export interface GeneratedEntity {
+  /** the variable that holds the construct, when another refers to it */
+  readonly variable?: string;
+  readonly code: string;
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+  readonly constructs: readonly string[];
+  readonly cdktf: readonly string[];
+}
+
+/** What generating one entity needs. */
+export interface EntityGenerateOptions {
+  readonly workspace?: string;
+  readonly constructId: string;
+  readonly target: ResolvedTarget;
+  /** the entities printed before, by id in lower case: their variables */
+  readonly references: ReadonlyMap<string, string>;
+  /** the variable and construct names taken in the output (filled in) */
+  readonly names: Set<string>;
+  /** whether a construct printed after it refers to it: then it is held in a const */
+  readonly referenced: boolean;
+}
+
+/** Not printed: the id is a prop of its own, the timestamps are Kong's. */
+const SKIPPED = new Set(["id", "created_at", "updated_at"]);
+
+/**
+ * The construct id of a live entity: its name (a service's or route's `name`, a consumer's
+ * `username`, a vault's `prefix`, …; `/` made `_`), else `<kind>_<first 8 characters of the id>`
+ * (`key_auth_5d6b1c2e`).
+ */
+export function entityConstructId(kind: EntityKind, entity: KongEntity): string {
+  for (const field of ["name", "username", "prefix", "custom_id"]) {
+    const value = entity[field];
+    if (typeof value === "string" && value !== "" && !kind.parent) return value.replace(/\//g, "_");
+  }
+  return `${kind.construct.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}_${entity.id.slice(0, 8)}`;
+}
+
+export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: KongEntity, options: EntityGenerateOptions): GeneratedEntity {
+  const where = options.workspace ? `in workspace ${options.workspace}` : "(default workspace)";
+  const index = options.target.dataIndex;
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const variables: string[] = [];
+  const props: Record<string, unknown> = { id: entity.id };
+  if (options.workspace) props.workspace = options.workspace;
+  const secretVariable = (name: string): Code => {
+    const base = safeName(`${options.constructId}_${name}`);
+    let id = base;
+    for (let n = 2; options.names.has(id) || options.names.has(identifierOf(id)); n++) id = `${base}_${n}`;
+    const identifier = identifierOf(id);
+    options.names.add(id);
+    options.names.add(identifier);
+    variables.push(`const ${identifier} = new TerraformVariable(this, ${JSON.stringify(id)}, {\n  type: "string",\n  sensitive: true,\n  description: ${JSON.stringify(`${name} of the ${kind.what} ${entity.id}: was set in Kong (not printed)`)},\n});`);
+    notes.push(`${kind.what} ${entity.id} ${where}: ${name} was set in Kong and is not printed: the code reads it from the sensitive variable ${id} (set TF_VAR_${id}, or give a vault reference)`);
+    return new Code(`${identifier}.stringValue`);
+  };
+  const leftOut: string[] = [];
+  for (const [name, field] of Object.entries(facts.fields.f ?? {})) {
+    if (SKIPPED.has(name) || (kind.excluded ?? []).includes(name) || !existsAt(field, index)) continue;
+    const value = name === "tags" ? userTags(entity.tags) : entity[name];
+    if (value === undefined || value === null) continue;
+    if (name === "tags") {
+      if (Array.isArray(value) && value.length > 0) props.tags = value;
+      continue;
+    }
+    if (name in kind.foreign) {
+      if (isRecord(value) && typeof value.id === "string") props[propName(name)] = referenceProp(value.id, options.references);
+      continue;
+    }
+    const secret = (kind.secrets ?? []).includes(name) || attributesAt(field, index).enc === true;
+    if (secret && typeof value === "string" && !isVaultReference(value)) {
+      if ((kind.generated ?? []).includes(name)) props[propName(name)] = new CommentedOut("was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable");
+      else props[propName(name)] = secretVariable(name);
+      continue;
+    }
+    if (isDefault(field, value, index)) continue;
+    props[propName(name)] = asProps(field, value);
+  }
+  for (const [name, value] of Object.entries(entity)) {
+    if (!(name in (facts.fields.f ?? {})) && !SKIPPED.has(name) && value !== null && !(kind.excluded ?? []).includes(name)) leftOut.push(name);
+  }
+  if (leftOut.length > 0) warnings.push(`${kind.what} ${entity.id} ${where}: left out ${leftOut.join(", ")}: not fields of ${kind.construct}`);
+
+  // the live entity against this library's rules, as the construct will check it
+  const isCode = (value: unknown) => value instanceof Code || value instanceof CommentedOut;
+  const withoutComments = Object.fromEntries(Object.entries(props).filter(([key, value]) => !(value instanceof CommentedOut) && key !== "id" && key !== "workspace"));
+  const { body, issues } = convertEntityProps(facts, withoutComments, isCode);
+  for (const issue of [...issues, ...validateEntityBody(kind, facts, body, options.target, isCode)]) {
+    warnings.push(`${kind.what} ${entity.id} ${where}: the live value breaks a rule of this library: ${formatIssue(issue)}`);
+  }
+
+  // the construct id itself when it is an identifier (`service_orders`), else its camelCase
+  let variable: string | undefined;
+  if (options.referenced) {
+    const base = isIdentifier(options.constructId) ? options.constructId : identifierOf(options.constructId.replace(/[^A-Za-z0-9]+/g, "_"));
+    variable = base;
+    for (let n = 2; options.names.has(variable); n++) variable = `${base}_${n}`;
+    options.names.add(variable);
+  }
+  const statement = `new ${kind.construct}(this, ${JSON.stringify(options.constructId)}, ${renderObject(props, "")});`;
+  const lines = [`// ${kind.what} ${entity.id} ${where}`, ...warnings.map((w) => `// warning: ${w}`), ...variables, variable ? `const ${variable} = ${statement}` : statement];
+  return { ...(variable ? { variable } : {}), code: `${lines.join("\n")}\n`, warnings, notes, constructs: [kind.construct], cdktf: variables.length > 0 ? ["TerraformVariable"] : [] };
+}
+
+/** Whether a live value is what Kong stores when a write leaves the field out. */
+function isDefault(field: FieldFacts, value: unknown, index: number): boolean {
+  const fallback = defaultOf(field, index);
+  return fallback !== null && sameJson(value, fallback);
+}
+
+/** A live value as props: record fields camelCased (and left out when null), map keys as they are. */
+function asProps(field: FieldFacts | undefined, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || field === undefined) return value;
+  if (Array.isArray(value)) return value.map((item) => asProps(field.i, item));
+  if (field.t === "record") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== null)
+        .map(([key, item]) => [field.f?.[key] ? propName(key) : key, asProps(field.f?.[key], item)]),
+    );
+  }
+  if (field.t === "map") return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, asProps(field.m, item)]));
+  return value;
+}

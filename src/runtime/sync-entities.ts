@@ -255,6 +255,11 @@ export function entityChanges(
       if (body.url !== undefined) changed.push(key);
       continue;
     }
+    // upstreams.lua: the least-connections and latency algorithms store no hash_on
+    if (kind.name === "upstreams" && key === "hash_on" && body.hash_on === undefined && (body.algorithm === "least-connections" || body.algorithm === "latency")) {
+      if (!sameJson(null, live.hash_on)) changed.push(key);
+      continue;
+    }
     if (field === undefined ? !sameJson(body[key] ?? null, live[key]) : !sameField(field, body[key], live[key], index)) changed.push(key);
   }
   return changed.sort();

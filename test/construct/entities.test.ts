@@ -174,6 +174,23 @@ describe("entity constructs", () => {
     `);
   });
 
+  it("check routes' methods and paths, services' paths and CA certificates, and open-source Kong's protocols as Kong does", () => {
+    const { stack } = gateway({ edition: "oss", kongVersion: "3.9" });
+    const service = new Service(stack, "s", { host: "orders.internal" });
+    expect(thrown(() => new Route(stack, "r", { service, methods: ["get"], paths: ["/a/../b", "/c//d"], protocols: ["ws"] })).message).toMatchInlineSnapshot(`
+      "invalid route at "gw/r", 4 problems:
+        - protocols[0]: not in open-source Kong: a protocol of Kong Enterprise, got "ws"
+        - paths[0]: non-normalized path, consider use '/b' instead, got "/a/../b"
+        - paths[1]: must not have empty segments, got "/c//d"
+        - methods[0]: invalid value: get, got "get" (did you mean "GET"?)"
+    `);
+    expect(thrown(() => new Service(stack, "bad", { host: "a.internal", path: "/v1//orders", caCertificates: ["not-a-uuid"], protocol: "https" })).message).toMatchInlineSnapshot(`
+      "invalid service at "gw/bad", 2 problems:
+        - path: must not have empty segments, got "/v1//orders"
+        - caCertificates[0] (Kong: ca_certificates[0]): expected a valid UUID, got "not-a-uuid""
+    `);
+  });
+
   it("need the sync layout", () => {
     const { stack } = gateway({ layout: "per-resource" });
     expect(thrown(() => new Service(stack, "s", { host: "a.internal" })).message).toMatchInlineSnapshot(`

@@ -221,26 +221,6 @@ const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonl
     matches: (kind, r) => kind === "services" && r.path === "host" && /^(must not have a port|invalid value: .*)$/.test(r.message),
   },
   {
-    id: "service path with empty segments",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.path` (`match_none` `//`: `must not have empty segments`, then `validate_path`)",
-    matches: (kind, r) => kind === "services" && r.path === "path" && /^(must not have empty segments|invalid path: .*|invalid url-encoded value: .*)$/.test(r.message),
-  },
-  {
-    id: "service ca_certificates that are not UUIDs",
-    kong: "kong/db/schema/entities/services.lua: `ca_certificates` elements `{ type = \"string\", uuid = true }`",
-    matches: (kind, r) => kind === "services" && r.path === "ca_certificates" && r.message === "expected a valid UUID",
-  },
-  {
-    id: "ws and wss in open-source Kong",
-    kong: "kong/constants.lua (3.4.2, 3.9.1): `protocols_with_subsystem` has no ws, wss (the facts take Enterprise's `protocols` enum for every edition)",
-    matches: (kind, r, library) => library.edition === "oss" && ((kind === "routes" && r.path === "protocols") || (kind === "services" && r.path === "protocol")) && r.message === "expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp",
-  },
-  {
-    id: "route methods not uppercase",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.http_method`, `match = \"^%u+$\"`",
-    matches: (kind, r) => kind === "routes" && r.path === "methods" && r.message.startsWith("invalid value: "),
-  },
-  {
     id: "route hosts that are not hosts",
     kong: "kong/db/schema/typedefs.lua: `typedefs.hosts` (wildcard `match_all` patterns, `validate_host_with_wildcards`)",
     matches: (kind, r) => kind === "routes" && r.path === "hosts" && /^(invalid hostname: |invalid wildcard: |invalid ipv[46] address|invalid port number)/.test(r.message),
@@ -251,11 +231,6 @@ const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonl
     matches: (kind, r) =>
       ((kind === "routes" && r.path === "snis") || (kind === "snis" && r.path === "name")) &&
       /^(must not be an IP|must not have a port|only one wildcard must be specified|wildcard must be leftmost or rightmost character|invalid value: .*)$/.test(r.message),
-  },
-  {
-    id: "route paths with empty segments or not normalized",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.router_path` (`must not have empty segments`, `non-normalized path, consider use '…' instead`)",
-    matches: (kind, r) => kind === "routes" && r.path === "paths" && /^(must not have empty segments|non-normalized path, .*|invalid path: .*|invalid url-encoded value: .*)$/.test(r.message),
   },
 
 

@@ -6,6 +6,7 @@
  * kong/db/schema/entities/routes_subschemas.lua, a service's `url` shorthand and path of
  * kong/db/schema/entities/services.lua).
  */
+import { posix } from "node:path";
 import type { EntityFacts, FieldFacts } from "../facts.js";
 import type { EntityKind } from "../entity-kinds.js";
 import { formatPath } from "../fields.js";
@@ -94,6 +95,16 @@ export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: R
     }
   }
 
+  // open-source Kong has no ws and wss (kong/constants.lua `protocols_with_subsystem`)
+  if (target.edition === "oss") {
+    const enterpriseOnly = (value: unknown) => value === "ws" || value === "wss";
+    if (kind.name === "services" && enterpriseOnly(body.protocol)) report({ code: "unavailable", kongPath: ["protocol"], propPath: "protocol", value: body.protocol, message: "not in open-source Kong: a protocol of Kong Enterprise" });
+    if (kind.name === "routes" && Array.isArray(body.protocols) && !isUnresolved(body.protocols)) {
+      body.protocols.forEach((protocol, i) => {
+        if (enterpriseOnly(protocol)) report({ code: "unavailable", kongPath: ["protocols", i], propPath: `protocols[${i}]`, value: protocol, message: "not in open-source Kong: a protocol of Kong Enterprise" });
+      });
+    }
+  }
   const result = entitySchema(facts, index).safeParse(stripNulls(body, isUnresolved));
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -227,6 +238,15 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     const path = body.path;
     if (typeof path === "string" && !isUnresolved(path) && !path.startsWith("/")) {
       issues.push({ code: "invalid_value", kongPath: ["path"], propPath: "path", value: path, message: "should start with: /" });
+    } else if (typeof path === "string" && !isUnresolved(path) && path.includes("//")) {
+      issues.push({ code: "invalid_value", kongPath: ["path"], propPath: "path", value: path, message: "must not have empty segments" });
+    }
+    // services.lua: `ca_certificates` are the UUIDs of CA certificates
+    const cas = body.ca_certificates;
+    if (Array.isArray(cas) && !isUnresolved(cas)) {
+      cas.forEach((ca, i) => {
+        if (typeof ca === "string" && !isUnresolved(ca) && !UUID_PATTERN.test(ca)) issues.push({ code: "invalid_value", kongPath: ["ca_certificates", i], propPath: `caCertificates[${i}]`, value: ca, message: "expected a valid UUID" });
+      });
     }
     // services.lua: a path only for http(s) and ws(s); TLS settings only for https and tls
     const protocol = body.protocol === undefined ? "http" : body.protocol;
@@ -333,8 +353,19 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     const paths = body.paths;
     if (Array.isArray(paths) && !isUnresolved(paths)) {
       paths.forEach((path, i) => {
-        if (typeof path === "string" && !isUnresolved(path) && !path.startsWith("/") && !path.startsWith("~/")) {
-          issues.push({ code: "invalid_value", kongPath: ["paths", i], propPath: `paths[${i}]`, value: path, message: "should start with: / (fixed path) or ~/ (regex path)" });
+        if (typeof path !== "string" || isUnresolved(path)) return;
+        const at = { code: "invalid_value" as const, kongPath: ["paths", i], propPath: `paths[${i}]`, value: path };
+        if (!path.startsWith("/") && !path.startsWith("~/")) issues.push({ ...at, message: "should start with: / (fixed path) or ~/ (regex path)" });
+        else if (path.startsWith("/") && path.includes("//")) issues.push({ ...at, message: "must not have empty segments" });
+        else if (path.startsWith("/") && /(^|\/)\.\.?(\/|$)/.test(path)) issues.push({ ...at, message: `non-normalized path, consider use '${posix.normalize(path)}' instead` });
+      });
+    }
+    // typedefs.lua `http_method`: upper-case letters
+    const methods = body.methods;
+    if (Array.isArray(methods) && !isUnresolved(methods)) {
+      methods.forEach((method, i) => {
+        if (typeof method === "string" && !isUnresolved(method) && !/^[A-Z]+$/.test(method)) {
+          issues.push({ code: "invalid_value", kongPath: ["methods", i], propPath: `methods[${i}]`, value: method, message: `invalid value: ${method}`, ...(/^[A-Za-z]+$/.test(method) ? { hint: `did you mean "${method.toUpperCase()}"?` } : {}) });
         }
       });
     }

@@ -74,13 +74,74 @@ export class SyncSet {
 
   /** Records a plugin; the problems when its references would not fit the environment (then nothing is recorded). */
   add(spec: SyncPluginSpec): ValidationIssue[] {
+    return this.record(
+      { scope: spec.scope, id: spec.pluginId, workspace: spec.workspace, body: spec.body, secretPaths: spec.secretPaths },
+      () => ({
+        code: "invalid_value",
+        kongPath: [],
+        propPath: "(plugin)",
+        value: `${this.plugins.length + 1} plugins`,
+        message: `the references and secrets of the provider's plugins must fit the environment of its sync provisioner (${Math.floor(MAX_ENV_TOTAL_BYTES / 1024)} KiB; Linux limits a process's environment to 2 MiB): split the plugins over several KongGatewayProviders or stacks`,
+      }),
+      (payload, filePayload) => {
+        const entry: SyncPlugin = {
+          path: spec.scope.node.path,
+          id: payload.id as SyncPlugin["id"],
+          workspace: payload.workspace as SyncPlugin["workspace"],
+          ...(spec.adopt ? { adopt: true } : {}),
+          ...(spec.custom ? { custom: true } : {}),
+          payload: payload.payload as Record<string, unknown>,
+        };
+        this.plugins.push({ ...entry, payload: filePayload });
+        if (spec.facts && spec.pluginName !== "session") this.facts.set(spec.pluginName, spec.facts);
+        return entry;
+      },
+    );
+  }
+
+  /** Records an entity, as {@link add} a plugin. */
+  addEntity(spec: SyncEntitySpec): ValidationIssue[] {
+    return this.record(
+      spec,
+      () => ({
+        code: "invalid_value",
+        kongPath: [],
+        propPath: "(entity)",
+        value: `${this.plugins.length + this.entities.length + 1} plugins and entities`,
+        message: `the references and secrets of the provider's plugins and entities must fit the environment of its sync provisioner (${Math.floor(MAX_ENV_TOTAL_BYTES / 1024)} KiB; Linux limits a process's environment to 2 MiB): split them over several KongGatewayProviders or stacks`,
+      }),
+      (payload, filePayload) => {
+        const entry: SyncEntity = {
+          kind: spec.kind,
+          path: spec.scope.node.path,
+          id: payload.id as SyncEntity["id"],
+          workspace: payload.workspace as SyncEntity["workspace"],
+          ...(spec.adopt ? { adopt: true } : {}),
+          payload: payload.payload as Record<string, unknown>,
+        };
+        this.entities.push({ ...entry, payload: filePayload });
+        this.entityFacts.set(spec.kind, spec.facts);
+        return entry;
+      },
+    );
+  }
+
+  /**
+   * What a plugin and an entity share: their references and referenced secrets take the environment
+   * (checked against its bound first: nothing is recorded when they would not fit), a literal secret
+   * goes in the desired file, and the trigger of its construct path is a digest of the entry.
+   *
+   * @param push records the entry (its file payload holds the literal secrets); returns the entry as the trigger digests it
+   */
+  private record(
+    spec: { readonly scope: Construct; readonly id: string; readonly workspace?: string; readonly body: Record<string, unknown>; readonly secretPaths: SyncPluginSpec["secretPaths"] },
+    tooMany: () => ValidationIssue,
+    push: (payload: Record<string, unknown>, filePayload: Record<string, unknown>) => { readonly path: string },
+  ): ValidationIssue[] {
     const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths, (i) => `s${this.secrets + i}`);
     const nextRef = this.refs;
     let refCount = 0;
-    const { payload, refs } = extractRefs(
-      { id: spec.pluginId, workspace: spec.workspace ?? "", payload: withoutId(body) },
-      () => `r${nextRef + refCount++}`,
-    );
+    const { payload, refs } = extractRefs({ id: spec.id, workspace: spec.workspace ?? "", payload: withoutId(body) }, () => `r${nextRef + refCount++}`);
     const environment: Record<string, string> = {};
     let bytes = 0;
     for (const [ref, value] of Object.entries(refs)) {
@@ -89,17 +150,7 @@ export class SyncSet {
     }
     // only referenced secrets take the environment (a literal one goes in the desired file, below)
     for (const { ref, value } of secrets) if (isUnresolved(value)) bytes += ENV.refPrefix.length + ref.length + 2 + REFERENCE_BYTES;
-    if (this.environmentBytes + bytes > MAX_ENV_TOTAL_BYTES) {
-      return [
-        {
-          code: "invalid_value",
-          kongPath: [],
-          propPath: "(plugin)",
-          value: `${this.plugins.length + 1} plugins`,
-          message: `the references and secrets of the provider's plugins must fit the environment of its sync provisioner (${Math.floor(MAX_ENV_TOTAL_BYTES / 1024)} KiB; Linux limits a process's environment to 2 MiB): split the plugins over several KongGatewayProviders or stacks`,
-        },
-      ];
-    }
+    if (this.environmentBytes + bytes > MAX_ENV_TOTAL_BYTES) return [tooMany()];
     // A literal secret goes in the desired file, like the rest of the literal configuration (the file
     // is not part of any plan or state): in the environment it would make Terraform hide the output of
     // every plugin's sync. A referenced one can only come through the environment, marked sensitive.
@@ -112,74 +163,12 @@ export class SyncSet {
     this.environmentBytes += bytes;
     this.refs += refCount;
     this.secrets += secrets.length;
-
-    const entry: SyncPlugin = {
-      path: spec.scope.node.path,
-      id: payload.id as SyncPlugin["id"],
-      workspace: payload.workspace as SyncPlugin["workspace"],
-      ...(spec.adopt ? { adopt: true } : {}),
-      ...(spec.custom ? { custom: true } : {}),
-      payload: payload.payload as Record<string, unknown>,
-    };
-    this.plugins.push({ ...entry, payload: filePayload });
-    if (spec.facts && spec.pluginName !== "session") this.facts.set(spec.pluginName, spec.facts);
+    const entry = push(payload, filePayload);
     if (isUnresolved(spec.workspace ?? "")) this.referencedWorkspaces.push(spec.workspace!);
     else this.workspaces.add(spec.workspace ?? "");
 
     // the trigger: a digest of the entry (its secrets as placeholders), the references (Terraform
     // resolves them: a new value is a change) and, for secrets, a digest that is itself sensitive
-    const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
-    const parts = [digest, ...Object.values(refs)];
-    if (secrets.length > 0) parts.push(secretDigest(spec.pluginId, secrets.map((s) => s.value)));
-    this.triggersByPath.set(entry.path, parts.join(" "));
-    return [];
-  }
-
-  /** Records an entity, as {@link add} a plugin. */
-  addEntity(spec: SyncEntitySpec): ValidationIssue[] {
-    const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths, (i) => `s${this.secrets + i}`);
-    const nextRef = this.refs;
-    let refCount = 0;
-    const { payload, refs } = extractRefs({ id: spec.id, workspace: spec.workspace ?? "", payload: withoutId(body) }, () => `r${nextRef + refCount++}`);
-    const environment: Record<string, string> = {};
-    let bytes = 0;
-    for (const [ref, value] of Object.entries(refs)) {
-      environment[`${ENV.refPrefix}${ref}`] = value;
-      bytes += ENV.refPrefix.length + ref.length + 2 + REFERENCE_BYTES;
-    }
-    for (const { ref, value } of secrets) if (isUnresolved(value)) bytes += ENV.refPrefix.length + ref.length + 2 + REFERENCE_BYTES;
-    if (this.environmentBytes + bytes > MAX_ENV_TOTAL_BYTES) {
-      return [
-        {
-          code: "invalid_value",
-          kongPath: [],
-          propPath: "(entity)",
-          value: `${this.plugins.length + this.entities.length + 1} plugins and entities`,
-          message: `the references and secrets of the provider's plugins and entities must fit the environment of its sync provisioner (${Math.floor(MAX_ENV_TOTAL_BYTES / 1024)} KiB; Linux limits a process's environment to 2 MiB): split them over several KongGatewayProviders or stacks`,
-        },
-      ];
-    }
-    let filePayload = payload.payload as Record<string, unknown>;
-    for (const { ref, value, path: kongPath } of secrets) {
-      if (isUnresolved(value)) environment[`${ENV.refPrefix}${ref}`] = secretExpression(spec.scope, ref, value);
-      else filePayload = withValueAt(filePayload, kongPath, value) as Record<string, unknown>;
-    }
-    Object.assign(this.environment, environment);
-    this.environmentBytes += bytes;
-    this.refs += refCount;
-    this.secrets += secrets.length;
-    const entry: SyncEntity = {
-      kind: spec.kind,
-      path: spec.scope.node.path,
-      id: payload.id as SyncEntity["id"],
-      workspace: payload.workspace as SyncEntity["workspace"],
-      ...(spec.adopt ? { adopt: true } : {}),
-      payload: payload.payload as Record<string, unknown>,
-    };
-    this.entities.push({ ...entry, payload: filePayload });
-    this.entityFacts.set(spec.kind, spec.facts);
-    if (isUnresolved(spec.workspace ?? "")) this.referencedWorkspaces.push(spec.workspace!);
-    else this.workspaces.add(spec.workspace ?? "");
     const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
     const parts = [digest, ...Object.values(refs)];
     if (secrets.length > 0) parts.push(secretDigest(spec.id, secrets.map((s) => s.value)));

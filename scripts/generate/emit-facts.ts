@@ -4,7 +4,7 @@
  */
 import type { PluginFacts } from "../../src/schema/facts.js";
 import { constructName, resourceName } from "../../src/schema/naming.js";
-import { HEADER, literal, type Files } from "./emit.js";
+import { HEADER, literal, loaderLines, type Files } from "./emit.js";
 import type { KongData } from "./kong-data.js";
 
 const DIR = "src/schema/generated";
@@ -27,7 +27,6 @@ export function emitFacts(files: Files, plugins: readonly PluginFacts[], kong: K
   for (const plugin of plugins) files.set(`${DIR}/plugins/${plugin.name}.json`, `${JSON.stringify(plugin)}\n`);
 
   const entries = plugins.map((p) => ({ name: p.name, construct: constructName(p.name), resource: resourceName(p.name), ee: p.ee, oss: p.oss }));
-  const cases = plugins.map((p) => `    case ${JSON.stringify(p.name)}:\n      return require(${JSON.stringify(`./plugins/${p.name}.json`)}) as PluginFacts;`);
   files.set(
     `${DIR}/catalog.ts`,
     [
@@ -51,14 +50,7 @@ export function emitFacts(files: Files, plugins: readonly PluginFacts[], kong: K
       "/** Every plugin with published schemas, by Kong's name. */",
       `export const CATALOG: readonly CatalogEntry[] = ${literal(entries)};`,
       "",
-      "/** The facts of a plugin, read on first use (one file per plugin), or undefined for an unknown name. */",
-      "export function loadPluginFacts(name: string): PluginFacts | undefined {",
-      "  switch (name) {",
-      ...cases,
-      "    default:",
-      "      return undefined;",
-      "  }",
-      "}",
+      ...loaderLines("The facts of a plugin, read on first use (one file per plugin), or undefined for an unknown name.", "loadPluginFacts", "PluginFacts", "plugins", plugins.map((p) => p.name)),
       "",
     ].join("\n"),
   );

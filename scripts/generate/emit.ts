@@ -28,3 +28,20 @@ export function literal(value: unknown, indent = ""): string {
 export function fileOf(pluginName: string): string {
   return pluginName;
 }
+
+/**
+ * A function that reads a table of facts by name on first use (one JSON file each, `require`d so that
+ * a bundler or tsc's output finds it): the lines of its source.
+ */
+export function loaderLines(doc: string, fn: string, type: string, dir: string, names: readonly string[]): string[] {
+  return [
+    `/** ${doc} */`,
+    `export function ${fn}(name: string): ${type} | undefined {`,
+    "  switch (name) {",
+    ...names.map((name) => `    case ${JSON.stringify(name)}:\n      return require(${JSON.stringify(`./${dir}/${name}.json`)}) as ${type};`),
+    "    default:",
+    "      return undefined;",
+    "  }",
+    "}",
+  ];
+}

@@ -23,7 +23,7 @@ import type { EntityFacts, FieldFacts, PluginFacts } from "../../src/schema/fact
 import { ENTITY_KINDS, type EntityKind } from "../../src/schema/entity-kinds.js";
 import { buildField, type Sources } from "./build-facts.js";
 import { compact, type Json, type Node } from "./emit-json-schemas.js";
-import { HEADER, type Files } from "./emit.js";
+import { HEADER, loaderLines, type Files } from "./emit.js";
 import { compareVersions, type KongData, type SchemaNode } from "./kong-data.js";
 
 const FACTS_DIR = "src/schema/generated/entities";
@@ -148,21 +148,13 @@ export function emitEntities(files: Files, api: AdminApiData, kong: KongData, pl
     files.set(`${FACTS_DIR}/${kind.name}.json`, `${JSON.stringify(facts)}\n`);
     files.set(`${SCHEMAS_DIR}/${kind.name}.json`, `${JSON.stringify(emulatorSchemas(kind, api, kong, plugins))}\n`);
   }
-  const cases = ENTITY_KINDS.map((k) => `    case ${JSON.stringify(k.name)}:\n      return require(${JSON.stringify(`./entities/${k.name}.json`)}) as EntityFacts;`);
   files.set(
     "src/schema/generated/entity-catalog.ts",
     [
       HEADER,
       'import type { EntityFacts } from "../facts.js";',
       "",
-      "/** The facts of an entity kind by its DAO name, read on first use (one file per kind), or undefined for an unknown name. */",
-      "export function loadEntityFacts(name: string): EntityFacts | undefined {",
-      "  switch (name) {",
-      ...cases,
-      "    default:",
-      "      return undefined;",
-      "  }",
-      "}",
+      ...loaderLines("The facts of an entity kind by its DAO name, read on first use (one file per kind), or undefined for an unknown name.", "loadEntityFacts", "EntityFacts", "entities", ENTITY_KINDS.map((k) => k.name)),
       "",
     ].join("\n"),
   );

@@ -8,10 +8,10 @@
  */
 import type { KongEntity } from "../runtime/client.js";
 import { userTags } from "../runtime/ownership.js";
-import { attributesAt, existsAt } from "../schema/engine/facts-schema.js";
+import { existsAt } from "../schema/engine/facts-schema.js";
 import { defaultOf } from "../schema/engine/stored-facts.js";
 import type { ResolvedTarget } from "../schema/engine/target.js";
-import { convertEntityProps, validateEntityBody } from "../schema/engine/validate-entity.js";
+import { convertEntityProps, entitySecretPaths, validateEntityBody } from "../schema/engine/validate-entity.js";
 import type { EntityKind } from "../schema/entity-kinds.js";
 import type { EntityFacts, FieldFacts } from "../schema/facts.js";
 import { propName } from "../schema/naming.js";
@@ -44,6 +44,14 @@ export interface EntityGenerateOptions {
   /** whether a construct printed after it refers to it: then it is held in a const */
   readonly referenced: boolean;
 }
+
+/** Words no variable may be named (JavaScript's and TypeScript's reserved words), and the constructor's own names. */
+const RESERVED = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "as implements interface let package private protected public static yield any boolean constructor declare get module require number set string symbol type from of async await undefined arguments eval scope id"
+  ).split(" "),
+);
 
 /** Not printed: the id is a prop of its own, the timestamps are Kong's. */
 const SKIPPED = new Set(["id", "created_at", "updated_at"]);
@@ -81,6 +89,27 @@ export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: Kon
     return new Code(`${identifier}.stringValue`);
   };
   const leftOut: string[] = [];
+  // every secret string of the live entity, at any depth (a key's pem.private_key, a vault's config token)
+  const secretAt = new Set(entitySecretPaths(kind, facts, entity, index).map((s) => JSON.stringify(s.kongPath)));
+  const hide = (field: FieldFacts | undefined, value: unknown, kongPath: Array<string | number>): unknown => {
+    if (typeof value === "string") {
+      if (!secretAt.has(JSON.stringify(kongPath)) || isVaultReference(value)) return value;
+      const top = kongPath.length === 1 && typeof kongPath[0] === "string" ? kongPath[0] : undefined;
+      if (top !== undefined && (kind.generated ?? []).includes(top)) return new CommentedOut("was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable");
+      return secretVariable(kongPath.join("_"));
+    }
+    if (value === null || typeof value !== "object" || field === undefined) return value;
+    if (Array.isArray(value)) return value.map((item, i) => hide(field.t === "array" ? field.i : undefined, item, [...kongPath, i]));
+    if (field.t === "record") {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([, item]) => item !== null)
+          .map(([key, item]) => [field.f?.[key] ? propName(key) : key, hide(field.f?.[key], item, [...kongPath, key])]),
+      );
+    }
+    // a map keeps its keys; its values (untyped for a vault's config) are walked for secrets too
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, hide(field.t === "map" ? (field.m?.t === "any" ? field : field.m) : field, item, [...kongPath, key])]));
+  };
   for (const [name, field] of Object.entries(facts.fields.f ?? {})) {
     if (SKIPPED.has(name) || (kind.excluded ?? []).includes(name) || !existsAt(field, index)) continue;
     const value = name === "tags" ? userTags(entity.tags) : entity[name];
@@ -93,14 +122,8 @@ export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: Kon
       if (isRecord(value) && typeof value.id === "string") props[propName(name)] = referenceProp(value.id, options.references);
       continue;
     }
-    const secret = (kind.secrets ?? []).includes(name) || attributesAt(field, index).enc === true;
-    if (secret && typeof value === "string" && !isVaultReference(value)) {
-      if ((kind.generated ?? []).includes(name)) props[propName(name)] = new CommentedOut("was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable");
-      else props[propName(name)] = secretVariable(name);
-      continue;
-    }
     if (isDefault(field, value, index)) continue;
-    props[propName(name)] = asProps(field, value);
+    props[propName(name)] = hide(field, value, [name]);
   }
   for (const [name, value] of Object.entries(entity)) {
     if (!(name in (facts.fields.f ?? {})) && !SKIPPED.has(name) && value !== null && !(kind.excluded ?? []).includes(name)) leftOut.push(name);
@@ -118,7 +141,9 @@ export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: Kon
   // the construct id itself when it is an identifier (`service_orders`), else its camelCase
   let variable: string | undefined;
   if (options.referenced) {
-    const base = isIdentifier(options.constructId) ? options.constructId : identifierOf(options.constructId.replace(/[^A-Za-z0-9]+/g, "_"));
+    const plain = isIdentifier(options.constructId) ? options.constructId : identifierOf(options.constructId.replace(/[^A-Za-z0-9]+/g, "_"));
+    // never a reserved word, nor a name the code uses already (the classes it imports, the constructor's parameters)
+    const base = RESERVED.has(plain) ? `${plain}_` : plain;
     variable = base;
     for (let n = 2; options.names.has(variable); n++) variable = `${base}_${n}`;
     options.names.add(variable);
@@ -132,19 +157,4 @@ export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: Kon
 function isDefault(field: FieldFacts, value: unknown, index: number): boolean {
   const fallback = defaultOf(field, index);
   return fallback !== null && sameJson(value, fallback);
-}
-
-/** A live value as props: record fields camelCased (and left out when null), map keys as they are. */
-function asProps(field: FieldFacts | undefined, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || field === undefined) return value;
-  if (Array.isArray(value)) return value.map((item) => asProps(field.i, item));
-  if (field.t === "record") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, item]) => item !== null)
-        .map(([key, item]) => [field.f?.[key] ? propName(key) : key, asProps(field.f?.[key], item)]),
-    );
-  }
-  if (field.t === "map") return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, asProps(field.m, item)]));
-  return value;
 }

@@ -15,6 +15,8 @@ import { entityChanges, expandedPayload, foreignId } from "../runtime/sync-entit
 import { collectionOf, ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
 import { resolveTarget, DEFAULT_TARGET } from "../schema/engine/target.js";
 import { isRefPlaceholder } from "../runtime/contract.js";
+import { entitySecretPaths } from "../schema/engine/validate-entity.js";
+import { valueAt } from "../schema/validate.js";
 import type { FieldChange } from "./compare.js";
 import type { DesiredEntity } from "./stacks.js";
 import type { StackState } from "./state.js";
@@ -64,18 +66,24 @@ export async function diffEntity(desired: DesiredEntity, state: StackState | und
     const missing = applied !== undefined && !pending;
     return { ...base, status: missing ? "missing" : "create", changes: [], knownAfterApply: [], repair: missing ? repair : null, note: null };
   }
-  // values known only at apply are listed, not compared
+  // values known only at apply (at any depth: a key's pem.private_key) are listed, not compared
+  const holdsPlaceholder = (value: unknown): boolean =>
+    isRefPlaceholder(value) || (value !== null && typeof value === "object" && Object.values(value as Record<string, unknown>).some(holdsPlaceholder));
   const knownAfterApply = Object.entries(desired.payload)
-    .filter(([, value]) => isRefPlaceholder(value))
+    .filter(([, value]) => holdsPlaceholder(value))
     .map(([field]) => field)
     .sort();
   const body = Object.fromEntries(Object.entries(expandedPayload(kind, desired.payload)).filter(([field]) => !knownAfterApply.includes(field)));
   body.tags = live.tags;
   for (const field of kind.generated ?? []) if (body[field] === undefined) body[field] = live[field];
-  const secrets = new Set([...(kind.secrets ?? []), ...Object.entries(desired.facts.fields.f ?? {}).filter(([, f]) => f.enc).map(([name]) => name)]);
-  for (const field of secrets) {
-    context.addSecret(desired.payload[field]);
-    context.addSecret(live[field]);
+  // a field is a secret when a secret string stands in it, at any depth; every such string is redacted
+  const index = resolveTarget(desired.target ?? DEFAULT_TARGET).dataIndex;
+  const secrets = new Set<string>();
+  for (const source of [desired.payload, live]) {
+    for (const { kongPath } of entitySecretPaths(kind, desired.facts, source, index)) {
+      secrets.add(String(kongPath[0]));
+      context.addSecret(valueAt(source, kongPath));
+    }
   }
   const names = entityChanges(kind, desired.facts, body, live, resolveTarget(desired.target ?? DEFAULT_TARGET)).filter((field) => !knownAfterApply.includes(field));
   const changes: FieldChange[] = names.map((field) => {
@@ -112,12 +120,14 @@ export async function removedEntities(
   workspaces: ReadonlyArray<string | undefined>,
   client: KongAdminClient,
 ): Promise<EntityDiff[]> {
-  const keep = new Set(declared.map((entity) => `${entity.kind} ${typeof entity.workspace === "string" ? entity.workspace : ""} ${String(entity.id).toLowerCase()}`));
+  // `default` is the workspace of unprefixed paths: one workspace either way
+  const unprefixed = (workspace: string | undefined) => (workspace === "default" ? "" : (workspace ?? ""));
+  const keep = new Set(declared.map((entity) => `${entity.kind} ${unprefixed(typeof entity.workspace === "string" ? entity.workspace : "")} ${String(entity.id).toLowerCase()}`));
   const found: EntityDiff[] = [];
-  for (const workspace of workspaces) {
+  for (const workspace of [...new Set(workspaces.map(unprefixed))].map((w) => w || undefined)) {
     for (const row of (await client.tagged(workspace, ownerTag(ownerToken))) ?? []) {
       const kind = ENTITY_KIND_BY_NAME.get(row.kind);
-      if (!kind || keep.has(`${kind.name} ${workspace ?? ""} ${row.id.toLowerCase()}`)) continue;
+      if (!kind || keep.has(`${kind.name} ${unprefixed(workspace)} ${row.id.toLowerCase()}`)) continue;
       found.push({
         stack,
         path: null,

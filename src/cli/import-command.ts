@@ -7,7 +7,9 @@ import { DATA_VERSIONS, OSS_VERSIONS } from "../schema/generated/versions.js";
 import type { KongEntity } from "../runtime/client.js";
 import { collectionOf, ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
 import type { EntityFacts } from "../schema/facts.js";
-import { entityAvailability } from "../schema/engine/validate-entity.js";
+import { entityAvailability, entitySecretPaths } from "../schema/engine/validate-entity.js";
+import { CATALOG } from "../schema/generated/catalog.js";
+import { valueAt } from "../schema/validate.js";
 import { loadEntityFacts } from "../schema/generated/entity-catalog.js";
 import { entityConstructId, generateEntity } from "./codegen-entity.js";
 import { DEFAULT_TARGET, majorMinor, resolveTarget, type KongEdition, type ResolvedTarget } from "../schema/engine/target.js";
@@ -173,7 +175,8 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
   const target = await liveTarget(client, found.map((f) => f.plugin), out, true);
   const entities = await readEntities(client, targets, tags, target, out);
   const taken = new Set<string>();
-  const names = new Set<string>();
+  // the names the printed code uses besides its variables: the classes it may import
+  const names = new Set<string>(["TerraformVariable", "KongGatewayProvider", "App", "TerraformStack", "Construct", ...ENTITY_KINDS.map((k) => k.construct), ...CATALOG.map((p) => p.construct), "PluginSession", "KongPlugin"]);
   const references = new Map<string, string>();
   // the entities another construct refers to: each is held in a const
   const referenced = new Set<string>();
@@ -233,7 +236,7 @@ async function readEntities(
       const ofKind: typeof found = [];
       for (const collection of collections) {
         for await (const entity of client.listEntities(collection, workspace, kind.nestedOnly ? {} : options)) {
-          for (const field of kind.secrets ?? []) out.redactor.add(entity[field]);
+          for (const { kongPath } of entitySecretPaths(kind, facts, entity, target.dataIndex)) out.redactor.add(valueAt(entity, kongPath));
           ofKind.push({ kind, facts, entity, workspace });
         }
       }

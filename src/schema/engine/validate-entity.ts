@@ -13,6 +13,7 @@ import { formatPath } from "../fields.js";
 import { propName } from "../naming.js";
 import { LONE_SURROGATE, NAME_PATTERN, TAG_PATTERN, UUID_PATTERN } from "../plugin-schema.js";
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
+import { isSecretName } from "../plugin-secrets.js";
 import { isVaultReference } from "../vault.js";
 import { attributesAt, existsAt, recordSchema } from "./facts-schema.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
@@ -402,19 +403,27 @@ export function entityPathToProps(facts: EntityFacts, kongPath: Path): string {
   return formatPath(out);
 }
 
-/** The secret strings of an entity body: its kind's secret fields and what the facts mark encrypted or referenceable (top level and one record down). */
+/**
+ * The secret strings of an entity body: its kind's secret fields, what the facts mark encrypted (at
+ * any depth of records: a key's `pem.private_key`), and in a vault's `config` (a map the
+ * specifications leave untyped) every string whose key says secret (`token`, `secret_id`, …).
+ */
 export function entitySecretPaths(kind: EntityKind, facts: EntityFacts, body: Record<string, unknown>, index: number): Array<{ kongPath: Array<string | number>; propPath: string }> {
   const found: Array<{ kongPath: Array<string | number>; propPath: string }> = [];
-  const visit = (field: FieldFacts, value: unknown, path: Array<string | number>, secret: boolean) => {
+  const visit = (field: FieldFacts | undefined, value: unknown, path: Array<string | number>, secret: boolean) => {
     if (value === undefined || value === null) return;
-    const attributes = attributesAt(field, index);
-    const isSecret = secret || attributes.enc === true;
+    const isSecret = secret || (field !== undefined && attributesAt(field, index).enc === true);
     if (typeof value === "string") {
       if (isSecret) found.push({ kongPath: path, propPath: entityPathToProps(facts, path) });
       return;
     }
-    if (field.t === "record" && typeof value === "object" && !Array.isArray(value)) {
+    if (typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(field?.t === "array" ? field.i : undefined, item, [...path, i], isSecret));
+    } else if (field?.t === "record") {
       for (const [name, child] of Object.entries(field.f ?? {})) visit(child, (value as Record<string, unknown>)[name], [...path, name], false);
+    } else if (field === undefined || field.t === "map" || field.t === "any") {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) visit(field?.t === "map" ? field.m : undefined, item, [...path, key], isSecret || (kind.name === "vaults" && isSecretName(key)));
     }
   };
   for (const [name, field] of Object.entries(facts.fields.f ?? {})) visit(field, body[name], [name], (kind.secrets ?? []).includes(name));

@@ -123,7 +123,7 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
     // the stack's own plugins, live with other values than the code's
     const live = [cjkSecret(7001, CJK_LENGTH), cjkSecret(7002, CJK_LENGTH)];
     secrets.push(...live, desiredSecret);
-    const routes = IDS.map(() => kong.addRoute().id);
+    const routes = IDS.map(() => kong.addRoute({ paths: ["/"] }).id);
     kong.seedPlugin({ id: IDS[0], name: "session", route: { id: routes[0]! }, config: { secret: live[0], cookie_name: "old" } });
     kong.seedPlugin({ id: IDS[1], name: "session", route: { id: routes[1]! }, config: { secret: live[1], cookie_name: "old" } });
 
@@ -149,7 +149,7 @@ describe(`the CLI against ${OTHERS} other plugins with ${n(CJK_LENGTH)}-characte
       args: () => ["import", "--all"],
       exit: 0,
       expect: (r) => {
-        expect(r.stderr).toContain(`found ${OTHERS + 2} plugins of 1 kind in the default workspace at `);
+        expect(r.stderr).toContain(`found ${OTHERS + 2} plugins of 1 kind and ${IDS.length} entities of 1 kind in the default workspace at `);
         expect(r.stdout.match(/new PluginSession\(/g)).toHaveLength(OTHERS + 2);
       },
     },

@@ -102,6 +102,13 @@ describe.skipIf(!terraform)("import --all of a whole gateway, then tsc, synth, d
       expect(imported.stdout).not.toContain(secret);
       expect(imported.stderr).not.toContain(secret);
     }
+    // a secret Kong keeps is read from a sensitive variable, and stderr says which
+    const certificate = kong.entities("certificates")[0]!.id as string;
+    const variable = `certificate_${certificate.slice(0, 8)}_key`;
+    expect(imported.stderr).toContain(
+      `warning: certificate ${certificate} (default workspace): key was set in Kong and is not printed: the code reads it from the sensitive variable ${variable} (set TF_VAR_${variable}, or give a vault reference)`,
+    );
+    expect(imported.stdout).toContain(`  // key: was set in Kong (not printed); while unset here every apply keeps it: to manage it, pass a sensitive TerraformVariable`);
     // references are constructs: no foreign key is printed as an id
     expect(imported.stdout).not.toMatch(/(route|service|consumer|upstream|certificate|set): \{ id:/);
 

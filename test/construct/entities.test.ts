@@ -191,6 +191,27 @@ describe("entity constructs", () => {
     `);
   });
 
+  it("check host names as Kong reads them: services, routes' hosts and SNIs, SNIs, upstreams and targets", () => {
+    const { stack } = gateway();
+    expect(thrown(() => new Service(stack, "port", { host: "orders.internal:8080" })).message).toContain("host: must not have a port, got \"orders.internal:8080\"");
+    expect(thrown(() => new Service(stack, "name", { host: "bad host!" })).message).toContain("host: invalid value: bad host!");
+    const service = new Service(stack, "s", { host: "orders.internal" });
+    expect(thrown(() => new Route(stack, "r", { service, hosts: ["a*b.example.com", "*.*.example.com"], snis: ["10.0.0.1"], protocols: ["https"] })).message).toMatchInlineSnapshot(`
+      "invalid route at "gw/r", 3 problems:
+        - hosts[0]: invalid wildcard: must be placed at leftmost or rightmost label, got "a*b.example.com"
+        - hosts[1]: invalid wildcard: must have at most one wildcard, got "*.*.example.com"
+        - snis[0]: must not be an IP, got "10.0.0.1""
+    `);
+    expect(thrown(() => new Sni(stack, "sni", { name: "a.example.com:443", certificate: { id: "8d5f6a7b-1c2d-4e3f-9a0b-1c2d3e4f5a6b" } })).message).toContain("name: must not have a port");
+    expect(thrown(() => new Upstream(stack, "u", { name: "10.0.0.1", hostHeader: "bad host!" })).message).toMatchInlineSnapshot(`
+      "invalid upstream at "gw/u", 2 problems:
+        - name: Invalid name ('10.0.0.1'); no ip addresses allowed, got "10.0.0.1"
+        - hostHeader (Kong: host_header): invalid hostname: bad host!, got "bad host!""
+    `);
+    const upstream = new Upstream(stack, "pool", { name: "pool" });
+    expect(thrown(() => new Target(stack, "t", { upstream, target: "10.0.0.1:99999" })).message).toContain("target: Invalid target ('10.0.0.1:99999'); not a valid hostname or ip address");
+  });
+
   it("need the sync layout", () => {
     const { stack } = gateway({ layout: "per-resource" });
     expect(thrown(() => new Service(stack, "s", { host: "a.internal" })).message).toMatchInlineSnapshot(`

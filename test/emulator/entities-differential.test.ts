@@ -215,30 +215,8 @@ function refused(answer: Answer): KongRefusal {
 const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonly matches: (kind: string, refusal: Refusal, library: KongTarget, body: Record<string, Json>) => boolean }> = [
 
 
-  {
-    id: "service host with a port or not a host",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.host`, custom_validator `validate_host` (`must not have a port`, `invalid value: …`)",
-    matches: (kind, r) => kind === "services" && r.path === "host" && /^(must not have a port|invalid value: .*)$/.test(r.message),
-  },
-  {
-    id: "route hosts that are not hosts",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.hosts` (wildcard `match_all` patterns, `validate_host_with_wildcards`)",
-    matches: (kind, r) => kind === "routes" && r.path === "hosts" && /^(invalid hostname: |invalid wildcard: |invalid ipv[46] address|invalid port number)/.test(r.message),
-  },
-  {
-    id: "wildcard hosts (route snis, SNI names) that are IPs, have a port or a misplaced wildcard",
-    kong: "kong/db/schema/typedefs.lua: `validate_wildcard_host` → `validate_sni`; routes.lua `snis` elements and snis.lua `name` are `typedefs.wildcard_host`",
-    matches: (kind, r) =>
-      ((kind === "routes" && r.path === "snis") || (kind === "snis" && r.path === "name")) &&
-      /^(must not be an IP|must not have a port|only one wildcard must be specified|wildcard must be leftmost or rightmost character|invalid value: .*)$/.test(r.message),
-  },
 
 
-  {
-    id: "upstream name that is an IP, has a port or is not a host",
-    kong: "kong/db/schema/entities/upstreams.lua: `name` custom_validator `validate_name`",
-    matches: (kind, r) => kind === "upstreams" && r.path === "name" && /^Invalid name \('.*'\); (no ip addresses allowed|no port allowed|must be a valid hostname)$/.test(r.message),
-  },
   {
     id: "upstream hash_fallback without hash_on (Kong's default none), or the same header, query argument or URI capture twice",
     kong: "kong/db/schema/entities/upstreams.lua: entity_checks `conditional` on `hash_on` (hash_on defaults to none, which allows only hash_fallback none) and `distinct` (hash_on_header/hash_fallback_header, …); the library checks the fallback only when both are given and has no `distinct`",
@@ -252,16 +230,6 @@ const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonl
     id: "upstream paths without a leading slash",
     kong: "kong/db/schema/typedefs.lua: `typedefs.path` (`starts_with = \"/\"`): upstreams.lua `hash_on_cookie_path`, `healthchecks.active.http_path` (Enterprise: `sticky_sessions_cookie_path`)",
     matches: (kind, r) => kind === "upstreams" && ["hash_on_cookie_path", "healthchecks.active.http_path", "sticky_sessions_cookie_path"].includes(r.path) && /^(should start with: \/|must not have empty segments|invalid path: .*)$/.test(r.message),
-  },
-  {
-    id: "upstream host_header that is not a host",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.host_with_optional_port` (`validate_host_with_optional_port`)",
-    matches: (kind, r) => kind === "upstreams" && r.path === "host_header" && /^(invalid hostname: |invalid ipv[46] address|invalid port number)/.test(r.message),
-  },
-  {
-    id: "target that is not a host or IP (with a port)",
-    kong: "kong/db/dao/targets.lua `format_target` and kong/db/schema/entities/targets.lua `validate_target`",
-    matches: (kind, r) => kind === "targets" && r.path === "target" && /^Invalid target( \('.*'\))?; not a valid hostname or ip address$/.test(r.message),
   },
   {
     id: "jwt rsa_public_key that is not a key",

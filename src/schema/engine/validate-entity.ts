@@ -16,6 +16,7 @@ import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } fr
 import { isSecretName } from "../plugin-secrets.js";
 import { isVaultReference } from "../vault.js";
 import { attributesAt, existsAt, recordSchema } from "./facts-schema.js";
+import { hostProblem, hostWithPortProblem, routeHostProblem, sniProblem, targetProblem, upstreamNameProblem } from "./hosts.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
 import { convertValue, dedupe, passesThroughUnresolved, stripNulls, unknownProp, type Converted } from "./validate-plugin.js";
 import { OWNER_TAG_PREFIX } from "../../runtime/ownership.js";
@@ -266,6 +267,31 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     conditionalOn(["tcp", "tls", "udp", "grpc", "grpcs"], false, "path");
     for (const field of ["client_certificate", "tls_verify", "tls_verify_depth", "ca_certificates"]) conditionalOn(["https", "tls"], true, field);
   }
+  // host names, as Kong reads them (hosts.ts)
+  const literal = (value: unknown): value is string => typeof value === "string" && !isUnresolved(value);
+  const hostCheck = (field: string, check: (value: string) => string | undefined) => {
+    const value = body[field];
+    if (literal(value)) {
+      const problem = check(value);
+      if (problem) issues.push({ code: "invalid_value", kongPath: [field], propPath: propName(field), value, message: problem });
+    } else if (Array.isArray(value) && !isUnresolved(value)) {
+      value.forEach((item, i) => {
+        const problem = literal(item) ? check(item) : undefined;
+        if (problem) issues.push({ code: "invalid_value", kongPath: [field, i], propPath: `${propName(field)}[${i}]`, value: item, message: problem });
+      });
+    }
+  };
+  if (kind.name === "services") hostCheck("host", hostProblem);
+  if (kind.name === "routes") {
+    hostCheck("hosts", routeHostProblem);
+    hostCheck("snis", sniProblem);
+  }
+  if (kind.name === "snis") hostCheck("name", sniProblem);
+  if (kind.name === "upstreams") {
+    hostCheck("name", upstreamNameProblem);
+    hostCheck("host_header", hostWithPortProblem);
+  }
+  if (kind.name === "targets") hostCheck("target", targetProblem);
   if (kind.name === "consumers") atLeastOneOf(["custom_id", "username"]);
   if (kind.name === "keys") {
     onlyOneOf(["jwk", "pem"]);

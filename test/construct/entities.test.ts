@@ -9,6 +9,7 @@ import {
   BasicAuth,
   Consumer,
   ConsumerGroup,
+  Jwt,
   KeyAuth,
   KongEntityValidationError,
   KongGatewayProvider,
@@ -210,6 +211,22 @@ describe("entity constructs", () => {
     `);
     const upstream = new Upstream(stack, "pool", { name: "pool" });
     expect(thrown(() => new Target(stack, "t", { upstream, target: "10.0.0.1:99999" })).message).toContain("target: Invalid target ('10.0.0.1:99999'); not a valid hostname or ip address");
+  });
+
+  it("check an upstream's hashing and paths, a JWT's key and a key-auth ttl as Kong does", () => {
+    const { stack } = gateway();
+    expect(thrown(() => new Upstream(stack, "u", { name: "pool", hashFallback: "ip", hashOnCookiePath: "no-slash", healthchecks: { active: { httpPath: "/a//b" } } })).message).toMatchInlineSnapshot(`
+      "invalid upstream at "gw/u", 3 problems:
+        - hashOnCookiePath (Kong: hash_on_cookie_path): should start with: /, got "no-slash"
+        - healthchecks.active.httpPath (Kong: healthchecks.active.http_path): must not have empty segments, got "/a//b"
+        - hashFallback (Kong: hash_fallback): expected one of: none when hashOn is "none" (its default) (Kong: failed conditional validation given value of field 'hash_on'), got "ip""
+    `);
+    expect(thrown(() => new Upstream(stack, "d", { name: "pool-d", hashOn: "header", hashOnHeader: "x-user", hashFallback: "header", hashFallbackHeader: "x-user" })).message).toContain(
+      "hashOnHeader/hashFallbackHeader: values of these fields must be distinct: 'hash_on_header', 'hash_fallback_header'",
+    );
+    const consumer = new Consumer(stack, "c", { username: "c" });
+    expect(thrown(() => new Jwt(stack, "j", { consumer, algorithm: "RS256", rsaPublicKey: "not a key" })).message).toContain('rsaPublicKey (Kong: rsa_public_key): invalid key, got "not a key"');
+    expect(thrown(() => new KeyAuth(stack, "k", { consumer, ttl: -1 })).message).toContain("ttl: must be an integer between 0 and 100000000, got -1");
   });
 
   it("need the sync layout", () => {

@@ -195,11 +195,6 @@ interface KongRefusal {
  * excused only when the emulator accepts it and every problem the library reports is of this kind.
  */
 const KNOWN_OVER_STRICT: ReadonlyArray<{ readonly id: string; readonly kong: string; readonly matches: (kind: string, body: Record<string, Json>, problem: string) => boolean }> = [
-  {
-    id: "service path next to a url without one",
-    kong: "kong/db/schema/entities/services.lua: the `url` shorthand returns `path = parsed_url.path or null`, and kong/db/schema/init.lua `process_auto_fields` lets a shorthand that is not deprecated overwrite the field: the given `path` becomes null; `expandServiceUrl` keeps it",
-    matches: (kind, body, problem) => kind === "services" && typeof body.url === "string" && !/^[a-z]+:\/\/[^/]*\//i.test(body.url) && body.path !== undefined && problem.startsWith("path: "),
-  },
 ];
 
 function refused(answer: Answer): KongRefusal {
@@ -217,25 +212,7 @@ const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonl
 
 
 
-  {
-    id: "upstream hash_fallback without hash_on (Kong's default none), or the same header, query argument or URI capture twice",
-    kong: "kong/db/schema/entities/upstreams.lua: entity_checks `conditional` on `hash_on` (hash_on defaults to none, which allows only hash_fallback none) and `distinct` (hash_on_header/hash_fallback_header, …); the library checks the fallback only when both are given and has no `distinct`",
-    matches: (kind, r, _library, body) =>
-      kind === "upstreams" &&
-      ((r.path === "@entity" && r.message.startsWith("values of these fields must be distinct: ")) ||
-        (body.hash_on === undefined && ((r.path === "@entity" && r.message === "failed conditional validation given value of field 'hash_on'") || (r.path === "hash_fallback" && r.message === "expected one of: none")))),
-  },
 
-  {
-    id: "upstream paths without a leading slash",
-    kong: "kong/db/schema/typedefs.lua: `typedefs.path` (`starts_with = \"/\"`): upstreams.lua `hash_on_cookie_path`, `healthchecks.active.http_path` (Enterprise: `sticky_sessions_cookie_path`)",
-    matches: (kind, r) => kind === "upstreams" && ["hash_on_cookie_path", "healthchecks.active.http_path", "sticky_sessions_cookie_path"].includes(r.path) && /^(should start with: \/|must not have empty segments|invalid path: .*)$/.test(r.message),
-  },
-  {
-    id: "jwt rsa_public_key that is not a key",
-    kong: "kong/plugins/jwt/daos.lua: the `conditional` on `algorithm` (RS256–RS512, from 3.7 PS256–PS512 and EdDSA) has `then_match = { required = true, custom_validator = validate_ssl_key }`: the library checks that the key is given, not that it is one",
-    matches: (kind, r) => kind === "jwt_secrets" && ((r.path === "@entity" && r.message === "failed conditional validation given value of field 'algorithm'") || (r.path === "rsa_public_key" && r.message === "invalid key")),
-  },
 
   {
     id: "jwt algorithms open-source Kong 3.4 lacks",
@@ -246,11 +223,6 @@ const KNOWN: ReadonlyArray<{ readonly id: string; readonly kong: string; readonl
     id: "upstream algorithm sticky-sessions in open-source Kong 3.4",
     kong: "kong/db/schema/entities/upstreams.lua at 3.4.2 (and 3.9.1): `algorithm` one_of consistent-hashing, least-connections, round-robin, latency (the facts give 3.4 Enterprise's `sticky-sessions`)",
     matches: (kind, r, library) => kind === "upstreams" && library.edition === "oss" && r.path === "algorithm" && r.message === "expected one of: consistent-hashing, least-connections, round-robin, latency",
-  },
-  {
-    id: "key-auth ttl out of range",
-    kong: "kong/db/dao/init.lua `validate_options_value`: `ttl` an integer between 0 and 100000000 (key-auth daos.lua `ttl = true`)",
-    matches: (kind, r) => kind === "keyauth_credentials" && r.path === "ttl" && r.message === "must be an integer between 0 and 100000000",
   },
 ];
 

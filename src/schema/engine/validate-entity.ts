@@ -6,6 +6,7 @@
  * kong/db/schema/entities/routes_subschemas.lua, a service's `url` shorthand and path of
  * kong/db/schema/entities/services.lua).
  */
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { posix } from "node:path";
 import type { EntityFacts, FieldFacts } from "../facts.js";
 import type { EntityKind } from "../entity-kinds.js";
@@ -191,7 +192,8 @@ export function expandServiceUrl(body: Record<string, unknown>, isUnresolved: Un
     return { body, issue: { code: "invalid_value", kongPath: ["url"], propPath: "url", value: url, message: "expected a URL such as https://example.internal:8443/api" } };
   }
   const protocol = parsed.protocol.replace(/:$/, "");
-  const { url: _url, ...rest } = body;
+  // the url's path, or none, takes the place of a path given beside it (Kong's shorthand overwrites it)
+  const { url: _url, path: _path, ...rest } = body;
   const path = parsed.pathname === "/" && !/^[a-z][a-z0-9+.-]*:\/\/[^/]*\/$/i.test(url) ? undefined : decodeURI(parsed.pathname);
   return {
     body: {
@@ -292,13 +294,36 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     hostCheck("host_header", hostWithPortProblem);
   }
   if (kind.name === "targets") hostCheck("target", targetProblem);
+  if (kind.name === "upstreams") {
+    // typedefs.lua `typedefs.path`: a cookie's path and the active health check's path
+    const pathAt = (kongPath: Array<string | number>) => {
+      const value = valueAt(body, kongPath);
+      if (!literal(value)) return;
+      const problem = !value.startsWith("/") ? "should start with: /" : value.includes("//") ? "must not have empty segments" : undefined;
+      if (problem) issues.push({ code: "invalid_value", kongPath, propPath: kongPath.map((segment) => propName(String(segment))).join("."), value, message: problem });
+    };
+    pathAt(["hash_on_cookie_path"]);
+    pathAt(["healthchecks", "active", "http_path"]);
+  }
   if (kind.name === "consumers") atLeastOneOf(["custom_id", "username"]);
   if (kind.name === "keys") {
     onlyOneOf(["jwk", "pem"]);
     atLeastOneOf(["jwk", "pem"]);
   }
   if (kind.name === "certificates") allOrNone(["cert_alt", "key_alt"]);
-  if (kind.name === "jwt_secrets") conditional("algorithm", (v) => /^(RS|PS)\d{3}$|^EdDSA$/.test(v), "rsa_public_key", "required");
+  if (kind.name === "jwt_secrets") {
+    const asymmetric = (v: string) => /^(RS|PS)\d{3}$|^EdDSA$/.test(v);
+    conditional("algorithm", asymmetric, "rsa_public_key", "required");
+    // jwt/daos.lua: with those algorithms, `validate_ssl_key` (a key OpenSSL can read)
+    const key = body.rsa_public_key;
+    const algorithm = body.algorithm;
+    if (literal(algorithm) && asymmetric(algorithm) && literal(key) && !isVaultReference(key) && !readableKey(key)) issues.push({ code: "invalid_value", kongPath: ["rsa_public_key"], propPath: "rsaPublicKey", value: key, message: "invalid key" });
+  }
+  if (kind.name === "keyauth_credentials") {
+    // kong/db/dao/init.lua `validate_options_value`: the ttl option
+    const ttl = body.ttl;
+    if (typeof ttl === "number" && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 100000000)) issues.push({ code: "invalid_value", kongPath: ["ttl"], propPath: "ttl", value: ttl, message: "must be an integer between 0 and 100000000" });
+  }
   if (kind.name === "upstreams") {
     for (const [ifField, value, thenField] of [
       ["hash_on", "header", "hash_on_header"],
@@ -320,16 +345,21 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
       ip: ["none", "consumer", "header", "cookie", "path", "query_arg", "uri_capture"],
       path: ["none", "consumer", "header", "cookie", "query_arg", "ip", "uri_capture"],
     };
-    const on = body.hash_on;
+    // hash_on defaults to none, which allows only the fallback none
+    const on = body.hash_on === undefined ? "none" : body.hash_on;
     const fallback = body.hash_fallback;
-    if (known("hash_on") && known("hash_fallback") && typeof on === "string" && typeof fallback === "string" && fallbacks[on] && !fallbacks[on]!.includes(fallback)) {
+    if ((known("hash_on") || body.hash_on === undefined) && known("hash_fallback") && typeof on === "string" && typeof fallback === "string" && fallbacks[on] && !fallbacks[on]!.includes(fallback)) {
       issues.push({
         code: "invalid_value",
         kongPath: ["hash_fallback"],
         propPath: "hashFallback",
         value: fallback,
-        message: `expected one of: ${fallbacks[on]!.join(", ")} when hashOn is ${JSON.stringify(on)} (Kong: failed conditional validation given value of field 'hash_on')`,
+        message: `expected one of: ${fallbacks[on]!.join(", ")} when hashOn is ${JSON.stringify(on)}${body.hash_on === undefined ? " (its default)" : ""} (Kong: failed conditional validation given value of field 'hash_on')`,
       });
+    }
+    // `distinct`: the fallback hashes on something else than the hash
+    for (const [a, b] of [["hash_on_header", "hash_fallback_header"], ["hash_on_query_arg", "hash_fallback_query_arg"], ["hash_on_uri_capture", "hash_fallback_uri_capture"]] as const) {
+      if (known(a) && known(b) && body[a] === body[b]) entity(`values of these fields must be distinct: ${quoted([a, b])}`, [a, b]);
     }
   }
   if (kind.name === "routes") {
@@ -398,6 +428,19 @@ function entityChecks(kind: EntityKind, body: Record<string, unknown>, isUnresol
     }
   }
   return issues;
+}
+
+/** Whether OpenSSL (through Node) reads a PEM as a public or private key. */
+function readableKey(pem: string): boolean {
+  for (const read of [createPublicKey, createPrivateKey]) {
+    try {
+      read(pem);
+      return true;
+    } catch {
+      // not this kind of key
+    }
+  }
+  return false;
 }
 
 /** The facts of the field at a Kong path of an entity body. */

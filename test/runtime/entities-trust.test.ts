@@ -206,6 +206,21 @@ describe("ownership (2) and removal (3) of targets", () => {
     expect(moved.code).toBe(0);
     const b = kong.entities("upstreams").find((u) => u.name === "pool-b")!;
     expect(kong.entities("targets")).toMatchObject([{ upstream: { id: b.id } }]);
+    const target = kong.entities("targets")[0]!.id as string;
+    expect(moved.stdout).toContain(`kong: target ${target} (default workspace) moves to another upstream: deleted under the old one\n`);
+    expect(moved.stdout).toMatch(new RegExp(`kong: created target ${target} \\(default workspace\\) in \\d+ ms`));
+  });
+
+  it("adopts an entity whose id the construct names, with a warning that says whose it was", async () => {
+    const theirs = desired((s) => void new Upstream(s, "u", { name: "shared-pool" }), "other").request;
+    expect((await sync(theirs, OTHER_OWNER)).code).toBe(0);
+    const upstream = kong.entities("upstreams")[0]!.id as string;
+    const adopted = await sync(desired((s) => void new Upstream(s, "mine", { id: upstream, name: "shared-pool", slots: 1000 })).request);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stderr).toContain(
+      `kong: warning: adopting upstream ${upstream} (default workspace): it was managed by another stack (tag cdktf-kong-gateway:owner=${OTHER_OWNER}); this stack's id prop names it, so it takes it over\n`,
+    );
+    expect(kong.entity("upstreams", upstream)).toMatchObject({ slots: 1000, tags: [`cdktf-kong-gateway:owner=${OWNER}`] });
   });
 });
 

@@ -17,7 +17,7 @@ import type { EntityFacts, FieldFacts } from "../schema/facts.js";
 import { propName } from "../schema/naming.js";
 import { sameJson } from "../schema/stored.js";
 import { formatIssue } from "../schema/validate.js";
-import { identifierOf, safeName } from "./codegen-plugin.js";
+import { identifierOf, sensitiveVariable } from "./codegen-plugin.js";
 import { isRecord, isVaultReference } from "./plugin-values.js";
 import { Code, CommentedOut, isIdentifier, referenceProp, renderObject } from "./render.js";
 
@@ -78,15 +78,10 @@ export function generateEntity(kind: EntityKind, facts: EntityFacts, entity: Kon
   const props: Record<string, unknown> = { id: entity.id };
   if (options.workspace) props.workspace = options.workspace;
   const secretVariable = (name: string): Code => {
-    const base = safeName(`${options.constructId}_${name}`);
-    let id = base;
-    for (let n = 2; options.names.has(id) || options.names.has(identifierOf(id)); n++) id = `${base}_${n}`;
-    const identifier = identifierOf(id);
-    options.names.add(id);
-    options.names.add(identifier);
-    variables.push(`const ${identifier} = new TerraformVariable(this, ${JSON.stringify(id)}, {\n  type: "string",\n  sensitive: true,\n  description: ${JSON.stringify(`${name} of the ${kind.what} ${entity.id}: was set in Kong (not printed)`)},\n});`);
-    notes.push(`${kind.what} ${entity.id} ${where}: ${name} was set in Kong and is not printed: the code reads it from the sensitive variable ${id} (set TF_VAR_${id}, or give a vault reference)`);
-    return new Code(`${identifier}.stringValue`);
+    const variable = sensitiveVariable(options.names, `${options.constructId}_${name}`, `${name} of the ${kind.what} ${entity.id}`);
+    variables.push(variable.statement);
+    notes.push(`${kind.what} ${entity.id} ${where}: ${name} ${variable.note}`);
+    return variable.code;
   };
   const leftOut: string[] = [];
   // every secret string of the live entity, at any depth (a key's pem.private_key, a vault's config token)

@@ -104,21 +104,32 @@ class Context {
 
   /** A sensitive variable for the secret at a Kong path: its `.stringValue`. */
   variable(kongPath: ReadonlyArray<string | number>, shownPath: string): Code {
-    const base = safeName(`${this.constructId}_${kongPath.filter((p) => p !== "config").join("_")}`);
-    let id = base;
-    for (let n = 2; this.names.has(id) || this.names.has(camelCase(id)); n++) id = `${base}_${n}`;
-    const identifier = identifierOf(id);
-    this.names.add(id);
-    this.names.add(identifier);
-    const description = `${shownPath} of the ${this.plugin.name} plugin ${this.plugin.id}: was set in Kong (not printed)`;
-    this.variables.push(
-      `const ${identifier} = new TerraformVariable(this, ${JSON.stringify(id)}, {\n  type: "string",\n  sensitive: true,\n  description: ${JSON.stringify(description)},\n});`,
-    );
-    this.notes.push(
-      `plugin ${this.plugin.id} ${this.where}: ${shownPath} was set in Kong and is not printed: the code reads it from the sensitive variable ${id} (set TF_VAR_${id}, or give a vault reference)`,
-    );
-    return new Code(`${identifier}.stringValue`);
+    const variable = sensitiveVariable(this.names, `${this.constructId}_${kongPath.filter((p) => p !== "config").join("_")}`, `${shownPath} of the ${this.plugin.name} plugin ${this.plugin.id}`);
+    this.variables.push(variable.statement);
+    this.notes.push(`plugin ${this.plugin.id} ${this.where}: ${shownPath} ${variable.note}`);
+    return variable.code;
   }
+}
+
+/**
+ * A sensitive `TerraformVariable` that a secret read from Kong comes from: its name (unique among
+ * `names`, which it joins), its declaration, `<identifier>.stringValue`, and the end of the note that
+ * tells how to set it.
+ *
+ * @param what the secret in a sentence (`config.secret of the session plugin <id>`)
+ */
+export function sensitiveVariable(names: Set<string>, base: string, what: string): { readonly statement: string; readonly code: Code; readonly note: string } {
+  const safe = safeName(base);
+  let id = safe;
+  for (let n = 2; names.has(id) || names.has(camelCase(id)); n++) id = `${safe}_${n}`;
+  const identifier = identifierOf(id);
+  names.add(id);
+  names.add(identifier);
+  return {
+    statement: `const ${identifier} = new TerraformVariable(this, ${JSON.stringify(id)}, {\n  type: "string",\n  sensitive: true,\n  description: ${JSON.stringify(`${what}: was set in Kong (not printed)`)},\n});`,
+    code: new Code(`${identifier}.stringValue`),
+    note: `was set in Kong and is not printed: the code reads it from the sensitive variable ${id} (set TF_VAR_${id}, or give a vault reference)`,
+  };
 }
 
 function generateTyped(plugin: KongPlugin, facts: PluginFacts, options: GenerateOptions): GeneratedPlugin {

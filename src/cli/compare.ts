@@ -148,7 +148,8 @@ function nothingToNull(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-function containsPlaceholder(value: unknown): boolean {
+/** Whether a value holds a `{"$ref": …}` placeholder at any depth (a value known only at apply). */
+export function containsPlaceholder(value: unknown): boolean {
   if (isRefPlaceholder(value)) return true;
   if (Array.isArray(value)) return value.some(containsPlaceholder);
   if (isRecord(value)) return Object.values(value).some(containsPlaceholder);

@@ -17,7 +17,7 @@ import { resolveTarget, DEFAULT_TARGET } from "../schema/engine/target.js";
 import { isRefPlaceholder } from "../runtime/contract.js";
 import { entitySecretPaths } from "../schema/engine/validate-entity.js";
 import { valueAt } from "../schema/validate.js";
-import type { FieldChange } from "./compare.js";
+import { containsPlaceholder, type FieldChange } from "./compare.js";
 import type { DesiredEntity } from "./stacks.js";
 import type { StackState } from "./state.js";
 
@@ -67,10 +67,8 @@ export async function diffEntity(desired: DesiredEntity, state: StackState | und
     return { ...base, status: missing ? "missing" : "create", changes: [], knownAfterApply: [], repair: missing ? repair : null, note: null };
   }
   // values known only at apply (at any depth: a key's pem.private_key) are listed, not compared
-  const holdsPlaceholder = (value: unknown): boolean =>
-    isRefPlaceholder(value) || (value !== null && typeof value === "object" && Object.values(value as Record<string, unknown>).some(holdsPlaceholder));
   const knownAfterApply = Object.entries(desired.payload)
-    .filter(([, value]) => holdsPlaceholder(value))
+    .filter(([, value]) => containsPlaceholder(value))
     .map(([field]) => field)
     .sort();
   const body = Object.fromEntries(Object.entries(expandedPayload(kind, desired.payload)).filter(([field]) => !knownAfterApply.includes(field)));

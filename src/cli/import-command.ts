@@ -12,6 +12,7 @@ import { CATALOG } from "../schema/generated/catalog.js";
 import { valueAt } from "../schema/validate.js";
 import { loadEntityFacts } from "../schema/generated/entity-catalog.js";
 import { entityConstructId, generateEntity } from "./codegen-entity.js";
+import { foreignId, referencedIds } from "../runtime/sync-entities.js";
 import { DEFAULT_TARGET, majorMinor, resolveTarget, type KongEdition, type ResolvedTarget } from "../schema/engine/target.js";
 import { constructIdFor } from "./codegen.js";
 import { generatePlugin, pluginConstructId, type GeneratedPlugin } from "./codegen-plugin.js";
@@ -180,9 +181,8 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
   const references = new Map<string, string>();
   // the entities another construct refers to: each is held in a const
   const referenced = new Set<string>();
-  const idOf = (value: unknown) => (value !== null && typeof value === "object" && typeof (value as { id?: unknown }).id === "string" ? (value as { id: string }).id.toLowerCase() : undefined);
-  for (const { kind, entity } of entities) for (const field of Object.keys(kind.foreign)) referenced.add(idOf(entity[field]) ?? "");
-  for (const { plugin } of found) for (const scope of ["route", "service", "consumer", "consumer_group"]) referenced.add(idOf(plugin[scope]) ?? "");
+  for (const { kind, entity } of entities) for (const id of referencedIds(kind, entity)) referenced.add(id);
+  for (const { plugin } of found) for (const scope of ["route", "service", "consumer", "consumer_group"]) referenced.add(foreignId(plugin[scope]) ?? "");
   const generated: Array<{ code: string; constructs: readonly string[]; cdktf: readonly string[] }> = [];
   for (const { kind, facts, entity, workspace } of entities) {
     let constructId = entityConstructId(kind, entity);

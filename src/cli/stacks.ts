@@ -244,8 +244,32 @@ export function desiredEntities(stack: SynthStack): { entities: DesiredEntity[];
  * Each sync resource of a stack with its desired set: the file its provisioner reads
  * (`KONG_CDKTF_SYNC`, among the stack's assets), and the owner resource it depends on.
  */
-function desiredSets(stack: SynthStack, warnings: string[]): Array<{ address: string; resource: Record<string, unknown>; desired: Record<string, unknown>; triggers: Record<string, unknown>; ownerAddress?: string }> {
-  const found: Array<{ address: string; resource: Record<string, unknown>; desired: Record<string, unknown>; triggers: Record<string, unknown>; ownerAddress?: string }> = [];
+function desiredSets(stack: SynthStack, warnings: string[]): readonly DesiredSetOf[] {
+  // read once per stack: the plugins and the entities of a diff come from the same files
+  const cached = desiredSetCache.get(stack);
+  if (cached) {
+    warnings.push(...cached.warnings);
+    return cached.found;
+  }
+  const own: string[] = [];
+  const found = readDesiredSets(stack, own);
+  desiredSetCache.set(stack, { found, warnings: own });
+  warnings.push(...own);
+  return found;
+}
+
+interface DesiredSetOf {
+  readonly address: string;
+  readonly resource: Record<string, unknown>;
+  readonly desired: Record<string, unknown>;
+  readonly triggers: Record<string, unknown>;
+  readonly ownerAddress?: string;
+}
+
+const desiredSetCache = new WeakMap<SynthStack, { readonly found: readonly DesiredSetOf[]; readonly warnings: readonly string[] }>();
+
+function readDesiredSets(stack: SynthStack, warnings: string[]): DesiredSetOf[] {
+  const found: DesiredSetOf[] = [];
   const resources = isRecord(stack.json.resource) && isRecord(stack.json.resource.terraform_data) ? stack.json.resource.terraform_data : {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isRecord(resource)) continue;

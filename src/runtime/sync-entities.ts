@@ -45,59 +45,88 @@ export async function ownedEntities(client: KongAdminClient, owner: string, work
   return owned;
 }
 
-/** The live bodies of the declared kinds that carry the owner tag: one listing per kind and workspace. */
+/** One listing of `liveEntities`: a kind in a workspace, under one parent for a kind Kong serves only there. */
+const listingKey = (kind: string, workspace: string | undefined, parentId = "") => `${kind}\u0000${workspace ?? ""}\u0000${parentId}`;
+
+/** The live bodies of the declared kinds that carry the owner tag: one listing per kind and workspace (per parent for targets). */
 export async function liveEntities(client: KongAdminClient, owner: string, declared: readonly DesiredEntity[], owned: ReadonlyMap<string, OwnedEntity>): Promise<Map<string, KongEntity>> {
   const live = new Map<string, KongEntity>();
   const listings = new Set<string>();
   for (const entity of declared) {
     const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
-    listings.add(`${kind.name}\u0000${entity.workspace ?? ""}\u0000${kind.nestedOnly ? parentIdOf(kind, entity.payload) ?? "" : ""}`);
+    listings.add(listingKey(kind.name, entity.workspace, kind.nestedOnly ? (parentIdOf(kind, entity.payload) ?? "") : ""));
   }
   // the parents of the nested-only kinds the stack owns: their children may have left the code
   for (const entity of owned.values()) {
     if (!entity.kind.nestedOnly) continue;
     const parentKind = entity.kind.foreign[entity.kind.parent!]!;
-    for (const other of owned.values()) if (other.kind.name === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
-    for (const other of declared) if (other.kind === parentKind && other.workspace === entity.workspace) listings.add(`${entity.kind.name}\u0000${entity.workspace ?? ""}\u0000${other.id}`);
+    for (const other of owned.values()) if (other.kind.name === parentKind && other.workspace === entity.workspace) listings.add(listingKey(entity.kind.name, entity.workspace, other.id));
+    for (const other of declared) if (other.kind === parentKind && other.workspace === entity.workspace) listings.add(listingKey(entity.kind.name, entity.workspace, other.id));
   }
-  await listAll(listings);
-  // an owned child under a parent the stack neither owns nor declares (`upstream: { id }`): every parent is looked under
-  const unplaced = [...owned.values()].filter((entity) => entity.kind.nestedOnly && entity.parentId === undefined);
-  for (const workspace of new Set(unplaced.map((entity) => entity.workspace))) {
-    const more = new Set<string>();
-    for (const entity of unplaced.filter((e) => e.workspace === workspace)) {
-      const parentKind = ENTITY_KIND_BY_NAME.get(entity.kind.foreign[entity.kind.parent!]!)!;
-      for await (const parent of client.listEntities(parentKind.collection, workspace, { size: 1000 })) {
-        const listing = `${entity.kind.name}\u0000${workspace ?? ""}\u0000${parent.id}`;
-        if (!listings.has(listing)) more.add(listing);
-      }
-    }
-    for (const listing of more) listings.add(listing);
-    await listAll(more);
-  }
-  return live;
 
-  async function listAll(which: ReadonlySet<string>): Promise<void> {
-  for (const listing of which) {
-    const [name, workspace, parentId] = listing.split("\u0000") as [string, string, string];
-    const kind = ENTITY_KIND_BY_NAME.get(name)!;
-    if (kind.nestedOnly && parentId === "") continue;
-    const where = workspace || undefined;
-    // a nested listing takes no tags filter: the owner tag is checked on each
-    const options = kind.nestedOnly ? { size: 1000 } : { tags: [ownerTag(owner)], size: 1000 };
-    try {
-      for await (const entity of client.listEntities(collectionOf(kind, parentId), where, options)) {
-        if (kind.nestedOnly && ownershipOf(entity.tags, owner).kind !== "mine") continue;
-        live.set(entityKey(name, where, entity.id), entity);
-        const known = owned.get(entityKey(name, where, entity.id));
-        if (known) known.parentId = parentId;
+  const listAll = async (which: Iterable<string>): Promise<void> => {
+    for (const listing of which) {
+      const [name, workspace, parentId] = listing.split("\u0000") as [string, string, string];
+      const kind = ENTITY_KIND_BY_NAME.get(name)!;
+      if (kind.nestedOnly && parentId === "") continue;
+      const where = workspace || undefined;
+      // a nested listing takes no tags filter: the owner tag is checked on each
+      const options = kind.nestedOnly ? { size: 1000 } : { tags: [ownerTag(owner)], size: 1000 };
+      try {
+        for await (const entity of client.listEntities(collectionOf(kind, parentId), where, options)) {
+          if (kind.nestedOnly && ownershipOf(entity.tags, owner).kind !== "mine") continue;
+          live.set(entityKey(name, where, entity.id), entity);
+          const known = owned.get(entityKey(name, where, entity.id));
+          if (known) known.parentId = parentId;
+        }
+      } catch (error) {
+        // a parent that is not there yet (it is written in this apply) has no children
+        if (!(kind.nestedOnly && error instanceof KongApiError && error.status === 404)) throw error;
       }
-    } catch (error) {
-      // a parent that is not there yet (it is written in this apply) has no children
-      if (!(kind.nestedOnly && error instanceof KongApiError && error.status === 404)) throw error;
+    }
+  };
+  await listAll(listings);
+
+  // an owned child under a parent the stack neither owns nor declares (`upstream: { id }`): it is
+  // looked for under every parent of its workspace, each parent kind listed once
+  const unplaced = [...owned.values()].filter((entity) => entity.kind.nestedOnly && entity.parentId === undefined);
+  const more = new Set<string>();
+  for (const key of new Set(unplaced.map((entity) => `${entity.kind.name}\u0000${entity.workspace ?? ""}`))) {
+    const [kindName, workspace] = key.split("\u0000") as [string, string];
+    const kind = ENTITY_KIND_BY_NAME.get(kindName)!;
+    const parentKind = ENTITY_KIND_BY_NAME.get(kind.foreign[kind.parent!]!)!;
+    for await (const parent of client.listEntities(parentKind.collection, workspace || undefined, { size: 1000 })) {
+      const listing = listingKey(kindName, workspace || undefined, parent.id);
+      if (!listings.has(listing)) more.add(listing);
     }
   }
+  await listAll(more);
+  return live;
+}
+
+/**
+ * Deletes owned entities children first (each rank several at once: `inParallel`), a failure reported
+ * and counted; Kong's cascades may have taken some already.
+ */
+export async function deleteChildrenFirst(
+  client: KongAdminClient,
+  entities: readonly OwnedEntity[],
+  logger: Logger,
+  inParallel: <T>(items: readonly T[], work: (item: T) => Promise<void>) => Promise<void>,
+): Promise<{ deleted: number; failed: number }> {
+  const tally = { deleted: 0, failed: 0 };
+  for (const group of byRank(entities, (entity) => entity.kind.name).reverse()) {
+    await inParallel(group, async (entity) => {
+      try {
+        await deleteEntity(client.fork(), entity, logger, Date.now());
+        tally.deleted++;
+      } catch (error) {
+        logger.error(error);
+        tally.failed++;
+      }
+    });
   }
+  return tally;
 }
 
 /** The id of the entity's parent in its body (`upstream: { id }`). */

@@ -13,10 +13,11 @@ import type { KongAdminClient, KongPlugin } from "./client.js";
 import { KongConfigError } from "./errors.js";
 import { readReapInput, readSyncInput, readTeardownInput, type DesiredPlugin, type Env } from "./input.js";
 import { ownerTag } from "./ownership.js";
-import type { ValidationIssue } from "../schema/validate.js";
+import { valueAt, type ValidationIssue } from "../schema/validate.js";
+import { entitySecretPaths, validateEntityBody } from "../schema/engine/validate-entity.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
 import { DEFAULT_TARGET, resolveTarget } from "../schema/engine/target.js";
-import { byRank, deleteEntity, entityKey, foreignId, liveEntities, ownedEntities, referencedIds, writeEntity, type OwnedEntity } from "./sync-entities.js";
+import { byRank, deleteChildrenFirst, entityKey, foreignId, liveEntities, ownedEntities, referencedIds, writeEntity, type OwnedEntity } from "./sync-entities.js";
 
 /** How many requests `sync` has in flight at once. */
 export const SYNC_CONCURRENCY = 8;
@@ -54,8 +55,6 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
   });
   const target = resolveTarget(input.target ?? DEFAULT_TARGET);
   if (input.entities.length > 0) {
-    const { validateEntityBody, entitySecretPaths } = await import("../schema/engine/validate-entity.js");
-    const { valueAt } = await import("../schema/validate.js");
     for (const entity of input.entities) {
       const kind = ENTITY_KIND_BY_NAME.get(entity.kind)!;
       for (const { kongPath } of entitySecretPaths(kind, entity.facts, entity.payload, target.dataIndex)) logger.redactor.add(valueAt(entity.payload, kongPath));
@@ -111,17 +110,9 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
   }
   const deferred = removedEntities.filter((entity) => stillReferenced.has(entity.id.toLowerCase()));
   const deleteEntities = async (entities: readonly OwnedEntity[]) => {
-    for (const group of byRank(entities, (entity) => entity.kind.name).reverse()) {
-      await inParallel(group, async (entity: OwnedEntity) => {
-        try {
-          await deleteEntity(client.fork(), entity, logger, Date.now());
-          entityTally.deleted++;
-        } catch (error) {
-          logger.error(error);
-          entityTally.failed++;
-        }
-      });
-    }
+    const done = await deleteChildrenFirst(client, entities, logger, inParallel);
+    entityTally.deleted += done.deleted;
+    entityTally.failed += done.failed;
   };
   await deleteEntities(removedEntities.filter((entity) => !deferred.includes(entity)));
   // the declared entities, parents first: a route's service exists before the route is written; what
@@ -222,16 +213,7 @@ export async function teardownAction(env: Env, context: ActionContext): Promise<
     const ownedMap = await ownedEntities(client, input.owner, input.workspaces);
     if ([...ownedMap.values()].some((entity) => entity.kind.nestedOnly)) await liveEntities(client, input.owner, [], ownedMap);
     const entities = [...ownedMap.values()];
-    for (const group of byRank(entities, (entity) => entity.kind.name).reverse()) {
-      await inParallel(group, async (entity) => {
-        try {
-          await deleteEntity(client.fork(), entity, logger, Date.now());
-        } catch (error) {
-          logger.error(error);
-          entitiesFailed++;
-        }
-      });
-    }
+    entitiesFailed += (await deleteChildrenFirst(client, entities, logger, inParallel)).failed;
     if (entities.length > 0) logger.info(`teardown: ${entities.length - entitiesFailed} of this stack's entities deleted${entitiesFailed > 0 ? `, ${entitiesFailed} failed` : ""}`);
   } catch (error) {
     logger.error(error);

@@ -6,6 +6,7 @@ import { ENTITY_KIND_BY_NAME, type EntityKind } from "./schema/entity-kinds.js";
 import { convertEntityProps, entitySecretPaths, expandServiceUrl, validateEntityBody } from "./schema/engine/validate-entity.js";
 import { loadEntityFacts } from "./schema/generated/entity-catalog.js";
 import { propName } from "./schema/naming.js";
+import { nameReference } from "./schema/references.js";
 import { workspaceSchema } from "./schema/plugin-schema.js";
 import type { EntityFacts, FieldFacts } from "./schema/facts.js";
 import { KongEntityValidationError, valueAt, type ValidationIssue } from "./schema/validate.js";
@@ -36,6 +37,8 @@ export interface KongEntityProps {
 
 /** Entities declared in an app: Kong's unique keys, checked at synth. */
 const claims = new WeakMap<Construct, Map<string, string>>();
+/** Entities declared in an app by their unique keys, for references by name. */
+const declared = new WeakMap<Construct, Map<string, KongEntityConstruct>>();
 
 /**
  * A core Kong entity (a service, a route, a consumer, a credential, …): its Kong body is validated
@@ -83,10 +86,12 @@ export abstract class KongEntityConstruct extends Construct {
       if (!result.success) issues.push({ code: "invalid_value", kongPath: ["workspace"], propPath: "workspace", value: props.workspace, message: result.error.issues[0]!.message });
     }
 
-    // references: a construct of the right kind, of the same provider and workspace, becomes `{ id }`
+    // references: a construct of the right kind, of the same provider and workspace, becomes `{ id }`;
+    // so does a name of an entity declared before in the app (a later one's, when the stack is written)
     for (const [kong, targetKind] of Object.entries(kind.foreign)) {
       const prop = propName(kong);
-      const value = fields[prop];
+      const value = resolveByName(this, targetKind, fields[prop]);
+      fields[prop] = value;
       if (value instanceof KongEntityConstruct) {
         const problem = referenceProblem(this, value, targetKind);
         if (problem) issues.push({ code: "invalid_value", kongPath: [kong], propPath: prop, value: `${ENTITY_KIND_BY_NAME.get(value.kind)!.what} at "${value.node.path}"`, message: problem });
@@ -208,6 +213,22 @@ function claimEntity(scope: KongEntityConstruct, kind: EntityKind, body: Record<
     const other = taken.get(key);
     if (other !== undefined) issues.push({ code: "conflict", kongPath: [kongFields.get(propPath)!], propPath, value, message: `${message} "${other}"` });
   }
-  if (issues.length === 0) for (const [key] of keys) taken.set(key, scope.node.path);
+  if (issues.length === 0) {
+    for (const [key] of keys) taken.set(key, scope.node.path);
+    const byKey = declared.get(root) ?? new Map<string, KongEntityConstruct>();
+    declared.set(root, byKey);
+    for (const field of kind.unique) if (typeof body[field] === "string" && !isUnresolved(body[field])) byKey.set(`${server}|${workspace}|${kind.name}|${field}|${String(body[field])}`, scope);
+  }
   return issues;
+}
+
+/**
+ * A reference by name (`{ name: "checkout" }`) to an entity declared before in the same app, for the
+ * same provider and workspace, as the entity's construct; any other value as it is.
+ */
+export function resolveByName(from: Construct & { readonly provider: KongGatewayProvider; readonly workspace?: string }, kindName: string, value: unknown): unknown {
+  const byName = nameReference(value, ENTITY_KIND_BY_NAME.get(kindName)?.endpointKey);
+  if (byName === undefined || typeof byName.value !== "string" || isUnresolved(byName.value)) return value;
+  const key = `${from.provider.serverUrl}|${from.workspace ?? "default"}|${kindName}|${byName.key}|${byName.value}`;
+  return declared.get(from.node.root)?.get(key) ?? value;
 }

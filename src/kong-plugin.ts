@@ -3,7 +3,9 @@ import type { DataResource, NullResource } from "./internal/cdk.js";
 import { claimPlugin, derivedId, pluginResources, referencesNeedInput, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
-import { KongEntityConstruct, referenceProblem } from "./kong-entity.js";
+import { KongEntityConstruct, referenceProblem, resolveByName } from "./kong-entity.js";
+import { nameReference, SCOPE_KINDS } from "./schema/references.js";
+import { ENTITY_KIND_BY_NAME } from "./schema/entity-kinds.js";
 import { attributesAt } from "./schema/engine/facts-schema.js";
 import { convertPluginProps, kongPathToProps, validatePluginBody } from "./schema/engine/validate-plugin.js";
 import type { FieldFacts, PluginFacts } from "./schema/facts.js";
@@ -16,14 +18,30 @@ import { workspaceSchema } from "./schema/plugin-schema.js";
 import type { KongPluginOrdering, KongPluginPartial, OneOf, PluginProtocol, Resolvable } from "./schema/types.js";
 import { KongPluginValidationError, valueAt, type ValidationIssue } from "./schema/validate.js";
 
-/** A reference to another Kong entity by its id (Kong: `route`, `service`, `consumer`, `consumer_group`). */
+/**
+ * A reference to another Kong entity (Kong: `route`, `service`, `consumer`, `consumer_group`): its
+ * construct, its id, or its name as Kong accepts it (`{ name }`, a consumer's `{ username }`).
+ */
 export interface KongEntityReference {
   /**
    * The entity's id (a UUID), often another resource's attribute.
    *
-   * @default - required when the reference is given
+   * @default - required unless the entity is named
    */
   readonly id?: string;
+  /**
+   * The name of a route, service or consumer group. One declared in the app stands for its construct;
+   * any other is looked up when the stack is applied (the sync layout), and the plugin stores its id.
+   *
+   * @default - the id names the entity
+   */
+  readonly name?: string;
+  /**
+   * A consumer's username, as `name` for the other kinds.
+   *
+   * @default - the id names the consumer
+   */
+  readonly username?: string;
 }
 
 /** The attributes every plugin takes beside its `config` and the scopes only some take, camelCased. */
@@ -190,7 +208,12 @@ export abstract class KongPluginConstruct extends Construct {
     this.workspace = props.workspace;
     this.pluginId = props.id ?? derivedId(this.node.path, props.workspace, this.provider.idNamespace);
 
-    const body = converted.body;
+    // a scope given by the name of an entity declared before in the app becomes its `{ id }`
+    const body: Record<string, unknown> = { ...converted.body };
+    for (const [scope, kind] of Object.entries(SCOPE_KINDS)) {
+      const value = resolveByName(this, kind, body[scope]);
+      if (value instanceof KongEntityConstruct) body[scope] = { id: value.id };
+    }
     const issues: ValidationIssue[] = [...converted.issues];
     // a construct given as a scope: of the right kind, the same provider and workspace
     const scopeProps = props as KongPluginEntityProps & { readonly consumer?: unknown; readonly consumerGroup?: unknown };
@@ -212,10 +235,11 @@ export abstract class KongPluginConstruct extends Construct {
         id: this.pluginId,
         ...(props.workspace !== undefined ? { workspace: props.workspace } : {}),
         instanceName: props.instanceName,
-        scope: { route: props.route, service: props.service, consumer: body.consumer as KongEntityReference, consumerGroup: body.consumer_group as KongEntityReference },
+        scope: { route: body.route as KongEntityReference, service: body.service as KongEntityReference, consumer: body.consumer as KongEntityReference, consumerGroup: body.consumer_group as KongEntityReference },
         scopes: scopes.map((s) => s.replace("_", " ")),
       }),
       ...referencesNeedInput(props, this.provider.backend),
+      ...(this.provider.syncSet ? [] : namesNeedSync(body, this.provider)),
     );
     if (issues.length > 0) throw new ErrorClass(subject, issues);
 
@@ -401,3 +425,23 @@ export function secretsOf(facts: PluginFacts, body: Record<string, unknown>, ind
   return found;
 }
 
+
+/**
+ * A scope named by an entity the app does not declare is looked up at apply by the sync; the
+ * per-resource layout's programs store the body as written, which Kong would read back with an id.
+ */
+function namesNeedSync(body: Record<string, unknown>, provider: KongGatewayProvider): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [scope, kind] of Object.entries(SCOPE_KINDS)) {
+    const byName = nameReference(body[scope], ENTITY_KIND_BY_NAME.get(kind)?.endpointKey);
+    if (byName === undefined) continue;
+    issues.push({
+      code: "invalid_value",
+      kongPath: [scope, byName.key],
+      propPath: `${propName(scope)}.${byName.key}`,
+      value: byName.value,
+      message: `a reference by name to an entity the app does not declare needs the sync layout, and KongGatewayProvider "${provider.node.path}" uses "${provider.layout}": give the ${scope.replace("_", " ")}'s construct or { id }, or use the sync layout`,
+    });
+  }
+  return issues;
+}

@@ -21,6 +21,8 @@ export function pluginSessionJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(sessionPluginSchema()) as { properties: Record<string, Record<string, unknown>> };
   // the schema counts characters of condition with a refinement; JSON Schema's maxLength counts them too
   schema.properties.condition = { ...schema.properties.condition, maxLength: CONDITION_MAX_LENGTH };
+  // a route or service by its id or by its name, one of them (a refinement of the schema)
+  for (const scope of ["route", "service"]) schema.properties[scope] = { ...schema.properties[scope], oneOf: [{ required: ["id"] }, { required: ["name"] }] };
   return schema as unknown as Record<string, unknown>;
 }
 

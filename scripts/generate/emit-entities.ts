@@ -1,7 +1,7 @@
 /**
  * The typed construct of every core entity: src/entities/generated/<name>.ts (class and props, JSDoc
  * of facts) and src/entities/generated/index.ts, from the entities' facts and src/schema/entity-kinds.ts.
- * A foreign key is typed as the construct of the entity it points at, or `{ id }`.
+ * A foreign key is typed as the construct of the entity it points at, `{ id }`, or its endpoint key (`{ name }`).
  */
 import { describeMask, describeOssMask } from "../../src/schema/engine/target.js";
 import { ENTITY_KIND_BY_NAME, ENTITY_KINDS, type EntityKind } from "../../src/schema/entity-kinds.js";
@@ -119,8 +119,9 @@ function entityFile(kind: EntityKind, facts: EntityFacts): string {
     if (target) {
       const targetKind = ENTITY_KIND_BY_NAME.get(target)!;
       if (targetKind.name !== kind.name) uses.kinds.add(target);
-      type = `${targetKind.construct} | { readonly id: string }`;
-      summary = `The ${targetKind.what} it belongs to: a \`${targetKind.construct}\` construct of the same provider and workspace, or \`{ id }\`.`;
+      const key = targetKind.endpointKey;
+      type = `${targetKind.construct} | { readonly id: string }${key ? ` | { readonly ${key}: string }` : ""}`;
+      summary = `The ${targetKind.what} it belongs to: a \`${targetKind.construct}\` construct of the same provider and workspace, \`{ id }\`${key ? `, or \`{ ${key} }\` (one the app declares stands for its construct; any other is looked up at apply)` : ""}.`;
     } else {
       type = typeOf(field, uses, "  ");
       summary = phrase(field);

@@ -38,6 +38,17 @@ const ERRATA: Readonly<Record<string, Readonly<Record<string, Partial<SchemaNode
   routes: { protocols: { default: ["http", "https"] } },
 };
 
+/**
+ * Allowed values of open-source Kong where its source narrows what the Enterprise data version of
+ * the same or an earlier number publishes (open-source 3.4 to 3.6 take the 3.4 data, whose
+ * specification lists the values of later versions): kong/plugins/jwt/daos.lua and
+ * kong/db/schema/entities/upstreams.lua at 3.4.2, 3.5.0 and 3.6.1.
+ */
+const OSS_ENUM_ERRATA: Readonly<Record<string, Readonly<Record<string, readonly [readonly string[], readonly string[]]>>>> = {
+  jwt_secrets: { algorithm: [["3.4", "3.5", "3.6"], ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384"]] },
+  upstreams: { algorithm: [["3.4", "3.5", "3.6"], ["consistent-hashing", "latency", "least-connections", "round-robin"]] },
+};
+
 /** The entity schemas of one specification: schema name → node. */
 type SpecSchemas = Readonly<Record<string, SchemaNode>>;
 
@@ -136,6 +147,16 @@ export function buildEntityFacts(kind: EntityKind, api: AdminApiData, kong: Kong
   for (const [name, field] of Object.entries(fields.f ?? {})) {
     const mask = ossFields.get(name) ?? 0;
     f[name] = mask === oss ? field : { ...field, o: mask };
+    const errata = OSS_ENUM_ERRATA[kind.name]?.[name];
+    if (errata) {
+      const [versions, values] = errata;
+      const versionMask = versions.reduce((m, v) => {
+        const i = kong.ossVersions.indexOf(v);
+        if (i < 0) throw new Error(`${kind.name}.${name}: open-source Kong has no version ${v}`);
+        return m | (1 << i);
+      }, 0);
+      f[name] = { ...f[name]!, oe: [[versionMask, values]] };
+    }
   }
   return { name: kind.name, ee, oss, fields: { ...fields, f } };
 }

@@ -53,7 +53,9 @@
  * Skipped plugins (identity known only at apply) do not change the exit code.
  */
 import * as path from "node:path";
-import type { KongPlugin } from "../runtime/client.js";
+import type { KongAdminClient, KongPlugin } from "../runtime/client.js";
+import { resolveNames } from "../runtime/sync-entities.js";
+import { SCOPE_KINDS } from "../schema/references.js";
 import type { ConnectionOptions } from "../runtime/contract.js";
 import { formatWorkspace } from "../runtime/log.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
@@ -66,7 +68,7 @@ import { parseFlags } from "./parse.js";
 import { readStackState, resolveFromState, stateLocation, type StackState } from "./state.js";
 import { withAppliedSecret, withoutPlaceholders } from "./applied.js";
 import { desiredEntities, desiredPlugins, readSynthOutput, type DesiredEntity, type DesiredPlugin } from "./stacks.js";
-import { diffEntity, removedEntities, type EntityDiff } from "./diff-entities.js";
+import { diffEntity, removedEntities, type EntityDiff, type EntityDiffContext } from "./diff-entities.js";
 
 export const DIFF_HELP = `usage: kong-gateway-cdktf diff [--out DIR] [--stack NAME]... [--state FILE] [--json] [options]
 
@@ -178,6 +180,8 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
       );
     }
 
+    const declaredBy = new Map<string, DesiredEntity[]>();
+    for (const { desired } of entityTargets) declaredBy.set(desired.stack, [...(declaredBy.get(desired.stack) ?? []), desired]);
     const jobs = targets.map((target) => async (): Promise<PluginDiff | undefined> => {
       const { desired } = target;
       const identity = identityOf(desired, connection);
@@ -188,6 +192,7 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
       }
       out.redactor.addPluginSecret(withoutPlaceholders(desired.payload));
       const client = clients.client(identity.serverUrl, mergeConnection(desired.connection, connection));
+      await resolveNamesFor(client, `${desired.name} plugin at "${desired.path ?? desired.address}"`, desired, SCOPE_KINDS, declaredBy.get(desired.stack) ?? [], out);
       const live = await client.getPlugin(identity.workspace, identity.id);
       if (live) out.redactor.addPluginSecret(live);
       return diffOne(desired, identity, live, target.state, out);
@@ -195,7 +200,8 @@ export async function diffCommand(argv: readonly string[], env: CliEnv, io: CliI
     const outcomes = (await runLimited(jobs, CONCURRENCY)).filter((d): d is PluginDiff => d !== undefined);
 
     // the entities, declared and (with the state's owner token) left in Kong
-    const entityContext = {
+    const entityContext: EntityDiffContext = {
+      resolveNames: (client, desired, kind) => resolveNamesFor(client, `${kind.what} at "${desired.path}"`, desired, kind.foreign, declaredBy.get(desired.stack) ?? [], out),
       client: (serverUrl: string, settings: ConnectionOptions) => clients.client(serverUrl, mergeConnection(settings, connection)),
       serverUrlOf: (value: unknown) => connection.serverUrlFlag ?? (typeof value === "string" ? value : connection.serverUrl),
       addSecret: (value: unknown) => out.redactor.add(value),
@@ -450,4 +456,20 @@ async function runLimited<T>(jobs: ReadonlyArray<() => Promise<T>>, limit: numbe
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
   return results;
+}
+
+/**
+ * References by name become the ids Kong stores, as the sync makes them before it compares; a name
+ * Kong does not hold is said (the apply would fail on it) and compared as it stands.
+ */
+async function resolveNamesFor(
+  client: KongAdminClient,
+  subject: string,
+  desired: { readonly workspace?: unknown; readonly payload: Record<string, unknown> },
+  foreign: Readonly<Record<string, string>>,
+  declared: readonly DesiredEntity[],
+  out: Output,
+): Promise<void> {
+  if (typeof desired.workspace !== "string" && desired.workspace !== undefined) return;
+  for (const problem of await resolveNames(client, [{ subject, workspace: desired.workspace || undefined, payload: desired.payload, foreign }], declared)) out.warn(`${problem} (the apply would stop on it)`);
 }

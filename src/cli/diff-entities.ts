@@ -12,7 +12,7 @@ import type { KongAdminClient, KongEntity } from "../runtime/client.js";
 import type { ConnectionOptions } from "../runtime/contract.js";
 import { ownerTag, ownershipOf } from "../runtime/ownership.js";
 import { entityChanges, expandedPayload, foreignId } from "../runtime/sync-entities.js";
-import { collectionOf, ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
+import { collectionOf, ENTITY_KIND_BY_NAME, type EntityKind } from "../schema/entity-kinds.js";
 import { resolveTarget, DEFAULT_TARGET } from "../schema/engine/target.js";
 import { isRefPlaceholder } from "../runtime/contract.js";
 import { entitySecretPaths } from "../schema/engine/validate-entity.js";
@@ -41,6 +41,8 @@ export interface EntityDiff {
 /** How the diff reaches Kong for a stack's entities. */
 export interface EntityDiffContext {
   readonly client: (serverUrl: string, connection: ConnectionOptions) => KongAdminClient;
+  /** makes the desired entity's references by name the ids Kong stores */
+  readonly resolveNames: (client: KongAdminClient, desired: DesiredEntity, kind: EntityKind) => Promise<void>;
   readonly serverUrlOf: (desired: unknown) => string | undefined;
   readonly addSecret: (value: unknown) => void;
 }
@@ -55,6 +57,7 @@ export async function diffEntity(desired: DesiredEntity, state: StackState | und
   if (serverUrl === undefined) return { skipped: "the server URL is known only at apply" };
   const workspace = desired.workspace || undefined;
   const client = context.client(serverUrl, desired.connection);
+  await context.resolveNames(client, desired, kind);
   const parent = kind.parent ? desired.payload[kind.parent] : undefined;
   if (kind.nestedOnly && (isRefPlaceholder(parent) || foreignId(parent) === undefined)) return { skipped: `the ${kind.parent} is known only at apply` };
   const live = await client.getEntity(collectionOf(kind, foreignId(parent)), workspace, desired.id);

@@ -188,10 +188,17 @@ export function pluginResources(
 
 /** The scopes of a plugin as Kong keys its uniqueness: one plugin of a name per combination. */
 export interface PluginScope {
-  readonly route?: { readonly id?: unknown };
-  readonly service?: { readonly id?: unknown };
-  readonly consumer?: { readonly id?: unknown };
-  readonly consumerGroup?: { readonly id?: unknown };
+  readonly route?: ScopeReference;
+  readonly service?: ScopeReference;
+  readonly consumer?: ScopeReference;
+  readonly consumerGroup?: ScopeReference;
+}
+
+/** A scope by id, or by the name Kong resolves (`{ name }`, a consumer's `{ username }`). */
+interface ScopeReference {
+  readonly id?: unknown;
+  readonly name?: unknown;
+  readonly username?: unknown;
 }
 
 /**
@@ -213,16 +220,18 @@ export function claimPlugin(
   const issues: ValidationIssue[] = [];
   // Kong's ids are UUIDs in any letter case, and stores them in lower case: one entity either way
   const uuidKey = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : "");
-  const given = (["route", "service", "consumer", "consumerGroup"] as const).filter((k) => plugin.scope[k]?.id);
+  // a scope named by an entity declared later, or not in the app: its name stands for it
+  const refKey = (ref: ScopeReference | undefined) => (ref?.id !== undefined ? uuidKey(ref.id) : ref?.name !== undefined ? `name:${ref.name}` : ref?.username !== undefined ? `username:${ref.username}` : "");
+  const given = (["route", "service", "consumer", "consumerGroup"] as const).filter((k) => refKey(plugin.scope[k]) !== "");
   const words: Record<string, string> = { route: "route", service: "service", consumer: "consumer", consumerGroup: "consumer group" };
   const where = given.map((k) => words[k]).join(" and ") || "global scope";
-  const scopeKey = `scope|${server}|${workspace}|${plugin.name}|${(["route", "service", "consumer", "consumerGroup"] as const).map((k) => uuidKey(plugin.scope[k]?.id)).join("|")}`;
+  const scopeKey = `scope|${server}|${workspace}|${plugin.name}|${(["route", "service", "consumer", "consumerGroup"] as const).map((k) => refKey(plugin.scope[k])).join("|")}`;
   const first = given[0];
   const keys: Array<[string, string, unknown, (other: string) => string]> = [
     [
       scopeKey,
-      first ? `${first}.id` : "(plugin)",
-      first ? plugin.scope[first]!.id : undefined,
+      first ? `${first}.${plugin.scope[first]!.id !== undefined ? "id" : plugin.scope[first]!.name !== undefined ? "name" : "username"}` : "(plugin)",
+      first ? (plugin.scope[first]!.id ?? plugin.scope[first]!.name ?? plugin.scope[first]!.username) : undefined,
       (other) =>
         `another ${plugin.name} plugin, "${other}", has the same ${where} in workspace "${workspace}"; Kong allows one ${plugin.name} plugin per ${plugin.scopes.join("/")} combination`,
     ],

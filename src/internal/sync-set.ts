@@ -17,6 +17,8 @@ import type { EntityFacts, PluginFacts } from "../schema/facts.js";
 import { withValueAt, type ValidationIssue } from "../schema/validate.js";
 import { secretDigest, secretExpression, withoutId, withoutSecrets } from "./plugin-resources.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
+import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
+import { nameReference, SCOPE_KINDS } from "../schema/references.js";
 
 /** What a resolved reference may take in the environment, at most (a UUID is 36). */
 const REFERENCE_BYTES = 64;
@@ -192,8 +194,32 @@ export class SyncSet {
     return this.referencedWorkspaces.length === 0 ? escapeTemplate(JSON.stringify(literal)) : Fn.jsonencode([...literal, ...this.referencedWorkspaces]);
   }
 
+  /**
+   * A reference by name to an entity of the set declared after the construct that names it becomes
+   * its `{ id }` (one declared before already is); a name the set does not declare is left for the
+   * sync to look up in Kong.
+   */
+  private resolveNames(): void {
+    const ids = new Map<string, string>();
+    const at = (workspace: unknown, kind: string, key: string, value: unknown) => `${workspace === "default" ? "" : String(workspace)}|${kind}|${key}|${String(value)}`;
+    for (const entity of this.entities) {
+      const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
+      if (key !== undefined && typeof entity.payload[key] === "string") ids.set(at(entity.workspace, entity.kind, key, entity.payload[key]), entity.id as string);
+    }
+    const resolve = (payload: Record<string, unknown>, workspace: unknown, foreign: Readonly<Record<string, string>>) => {
+      for (const [field, kind] of Object.entries(foreign)) {
+        const byName = nameReference(payload[field], ENTITY_KIND_BY_NAME.get(kind)?.endpointKey);
+        const id = byName && ids.get(at(workspace, kind, byName.key, byName.value));
+        if (id !== undefined) payload[field] = { id };
+      }
+    };
+    for (const plugin of this.plugins) resolve(plugin.payload, plugin.workspace, SCOPE_KINDS);
+    for (const entity of this.entities) resolve(entity.payload, entity.workspace, ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign);
+  }
+
   /** Writes the desired set into the stack's directory. */
   write(session: ISynthesisSession, stack: TerraformStack, serverUrl: string | RefPlaceholder, target: KongTarget): void {
+    this.resolveNames();
     const request: SyncRequest = {
       version: SYNC_VERSION,
       serverUrl,

@@ -14,6 +14,8 @@ import type { ResolvedTarget } from "../schema/engine/target.js";
 import { entityPathToProps, expandServiceUrl } from "../schema/engine/validate-entity.js";
 import type { EntityFacts } from "../schema/facts.js";
 import { isRecord, sameJson } from "../schema/stored.js";
+import { propName } from "../schema/naming.js";
+import { nameReference } from "../schema/references.js";
 import type { EntityDescription, KongAdminClient, KongEntity } from "./client.js";
 import { KongApiError, KongOwnershipError, KongResponseError } from "./errors.js";
 import type { DesiredEntity } from "./input.js";
@@ -306,4 +308,58 @@ export function foreignId(value: unknown): string | undefined {
 /** Top-level fields whose values differ, timestamps aside. */
 function changedFields(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => !NOT_COMPARED.has(key) && !sameJson(before[key] ?? null, after[key] ?? null)).sort();
+}
+
+/** What names another entity: a plugin (its scopes) or an entity (its foreign keys). */
+export interface NamingItem {
+  /** `key-auth plugin at "gw/auth"`, `route at "gw/r"` */
+  readonly subject: string;
+  readonly workspace: string | undefined;
+  readonly payload: Record<string, unknown>;
+  /** the Kong fields that may name an entity → the kind they point at */
+  readonly foreign: Readonly<Record<string, string>>;
+}
+
+/**
+ * Makes every reference by name (`route: { name: "checkout" }`) the `{ id }` Kong would store, in
+ * place, so that what the stack declares compares equal to what Kong holds: by the declared entities
+ * first, then with one `GET /{collection}/{name}` per name and workspace. Only reads: the problems
+ * (a name Kong does not hold) are returned before anything is written.
+ */
+export async function resolveNames(
+  client: KongAdminClient,
+  items: readonly NamingItem[],
+  declared: ReadonlyArray<{ readonly kind: string; readonly id: unknown; readonly workspace?: unknown; readonly payload: Record<string, unknown> }>,
+): Promise<string[]> {
+  const workspaceOf = (workspace: unknown) => (workspace === "default" || typeof workspace !== "string" ? "" : workspace);
+  const at = (workspace: unknown, kind: string, value: string) => `${workspaceOf(workspace)}|${kind}|${value}`;
+  const known = new Map<string, Promise<string | undefined>>();
+  for (const entity of declared) {
+    const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
+    if (key !== undefined && typeof entity.payload[key] === "string" && typeof entity.id === "string") known.set(at(entity.workspace, entity.kind, entity.payload[key] as string), Promise.resolve(entity.id));
+  }
+  const problems: string[] = [];
+  await Promise.all(
+    items.flatMap((item) =>
+      Object.entries(item.foreign).map(async ([field, kindName]) => {
+        const kind = ENTITY_KIND_BY_NAME.get(kindName)!;
+        const byName = nameReference(item.payload[field], kind.endpointKey);
+        if (byName === undefined || typeof byName.value !== "string") return;
+        const name = byName.value;
+        const key = at(item.workspace, kindName, name);
+        let lookup = known.get(key);
+        if (lookup === undefined) {
+          lookup = client.getEntity(kind.collection, workspaceOf(item.workspace) || undefined, name).then((live) => live?.id);
+          known.set(key, lookup);
+        }
+        const id = await lookup;
+        if (id === undefined) {
+          problems.push(
+            `${kind.what} "${name}", which the ${item.subject} names (${propName(field)}.${byName.key}), is not in Kong ${formatWorkspace(workspaceOf(item.workspace) || undefined)}: declare it in the stack, or create it before the apply`,
+          );
+        } else item.payload[field] = { id };
+      }),
+    ),
+  );
+  return problems.sort();
 }

@@ -17,7 +17,8 @@ import { valueAt, type ValidationIssue } from "../schema/validate.js";
 import { entitySecretPaths, validateEntityBody } from "../schema/engine/validate-entity.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
 import { DEFAULT_TARGET, resolveTarget } from "../schema/engine/target.js";
-import { byRank, deleteChildrenFirst, entityKey, foreignId, liveEntities, ownedEntities, referencedIds, writeEntity, type OwnedEntity } from "./sync-entities.js";
+import { byRank, deleteChildrenFirst, entityKey, foreignId, liveEntities, ownedEntities, referencedIds, resolveNames, writeEntity, type OwnedEntity } from "./sync-entities.js";
+import { SCOPE_KINDS } from "../schema/references.js";
 
 /** How many requests `sync` has in flight at once. */
 export const SYNC_CONCURRENCY = 8;
@@ -66,6 +67,13 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
 
   const client = context.client(input.serverUrl);
   const workspaces = await workspacesOf(client, [...input.plugins, ...input.entities], input.target?.edition);
+  // references by name become ids before anything is compared or written; a name Kong does not hold fails the sync here
+  const naming = [
+    ...input.plugins.map((plugin) => ({ subject: `${String(plugin.payload.name)} plugin at "${plugin.path}"`, workspace: plugin.workspace, payload: plugin.payload, foreign: SCOPE_KINDS })),
+    ...input.entities.map((entity) => ({ subject: `${ENTITY_KIND_BY_NAME.get(entity.kind)!.what} at "${entity.path}"`, workspace: entity.workspace, payload: entity.payload, foreign: ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign })),
+  ];
+  const unresolved = await resolveNames(client, naming, input.entities);
+  if (unresolved.length > 0) throw new KongConfigError(`nothing was written: ${unresolved.join("; ")}`);
   const owned = await ownedPlugins(client, input.owner, workspaces);
   const ownedOthers = await ownedEntities(client, input.owner, workspaces);
   const liveOthers = input.entities.length > 0 || ownedOthers.size > 0 ? await liveEntities(client, input.owner, input.entities, ownedOthers) : new Map();

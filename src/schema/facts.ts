@@ -46,6 +46,11 @@ export interface FieldFacts extends FieldAttributes {
    * open-source version of the entity
    */
   readonly o?: number;
+  /**
+   * an entity's field: its allowed values in some open-source versions, where Kong's source narrows
+   * those of the Enterprise data version: [open-source versions (a mask over OssVersions), values]
+   */
+  readonly oe?: ReadonlyArray<readonly [number, readonly (string | number)[]]>;
   /** other attributes in some versions: [versions, attributes] (children excluded) */
   readonly x?: ReadonlyArray<readonly [number, FieldAttributes]>;
   /** record: the fields, in Kong's order */

@@ -107,8 +107,14 @@ export const PLUGIN_FIELDS: readonly FieldSpec[] = [
 
 /** Records nested in the plugin: their Kong and prop names (only `partials` differs in shape: a list). */
 export const RECORD_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
-  route: [{ kong: "id", prop: "id", kind: "string" }],
-  service: [{ kong: "id", prop: "id", kind: "string" }],
+  route: [
+    { kong: "id", prop: "id", kind: "string" },
+    { kong: "name", prop: "name", kind: "string" },
+  ],
+  service: [
+    { kong: "id", prop: "id", kind: "string" },
+    { kong: "name", prop: "name", kind: "string" },
+  ],
   partials: [
     { kong: "id", prop: "id", kind: "string" },
     { kong: "name", prop: "name", kind: "string" },

@@ -69,6 +69,7 @@ export const MESSAGES = {
   wellFormed: "expected well-formed unicode text, got a lone utf-16 surrogate (Kong cannot parse it, Terraform would replace it)",
   sessionName: 'expected "session"',
   oneOf: (values: readonly string[]) => `expected one of: ${values.join(", ")}`,
+  idOrKey: (key: string) => `expected the id or the ${key}, not both`,
 } as const;
 
 /** Strings are optional except a foreign key's `id`: a missing one reads as Kong says it. */
@@ -148,8 +149,8 @@ function buildPluginSchema() {
     name: z.literal("session", { error: MESSAGES.sessionName }),
     ...parts.fields,
     config: z.optional(buildConfigSchema(fields)),
-    route: z.optional(parts.foreign),
-    service: z.optional(parts.foreign),
+    route: z.optional(parts.foreign("name")),
+    service: z.optional(parts.foreign("name")),
   });
   return z.strictObject(shape, { error: MESSAGES.record });
 }
@@ -160,8 +161,17 @@ function buildEntitySchemaParts() {
   const nameSchema = name();
   const access = z.strictObject({ access: z.optional(z.array(string, { error: MESSAGES.array })) }, { error: MESSAGES.record });
   return {
-    /** `{ id }` of a route, service, consumer or consumer group */
-    foreign: z.strictObject({ id: uuidSchema }, { error: MESSAGES.record }),
+    /**
+     * A route, service, consumer or consumer group: `{ id }`, or its endpoint key (`{ name }`, a
+     * consumer's `{ username }`), which Kong resolves to the id (kong/db/dao/init.lua `resolve_foreign`)
+     */
+    foreign: (key: string) =>
+      z
+        .strictObject({ id: z.optional(uuidSchema), [key]: z.optional(string) }, { error: MESSAGES.record })
+        .check(
+          z.refine((value: Record<string, unknown>) => value.id !== undefined || value[key] !== undefined, { error: MESSAGES.required, path: ["id"] }),
+          z.refine((value: Record<string, unknown>) => value.id === undefined || value[key] === undefined, { error: MESSAGES.idOrKey(key), path: [key] }),
+        ),
     /** the plugin entity's own fields, the same for every plugin (protocols, config and scopes apart) */
     fields: {
       id: z.optional(uuidSchema),

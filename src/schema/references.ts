@@ -23,3 +23,18 @@ export function withReferences<T extends object>(props: T): T {
   for (const key of SCOPE_PROPS) if (isKongReferenceable(out[key])) out[key] = (out[key] as KongReferenceable).toKongReference();
   return out as T;
 }
+
+/**
+ * A foreign key given by the endpoint key of the kind it points at (`{ name: "checkout" }`, a
+ * consumer's `{ username: "alice" }`), as Kong accepts it and resolves it to the id
+ * (kong/db/dao/init.lua `resolve_foreign`); undefined for anything else (`{ id }` among them).
+ */
+export function nameReference(value: unknown, endpointKey: string | undefined): { readonly key: string; readonly value: unknown } | undefined {
+  if (endpointKey === undefined || value === null || typeof value !== "object" || Array.isArray(value) || isKongReferenceable(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined);
+  return keys.length === 1 && keys[0] === endpointKey ? { key: endpointKey, value: record[endpointKey] } : undefined;
+}
+
+/** The kind a plugin's scope points at, by Kong's field name. */
+export const SCOPE_KINDS: Readonly<Record<string, string>> = { route: "routes", service: "services", consumer: "consumers", consumer_group: "consumer_groups" };

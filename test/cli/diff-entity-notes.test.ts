@@ -33,7 +33,7 @@ describe("diff notes for entities apply would refuse", () => {
     ownerAddress: "terraform_data.kong_owner_1",
     adopt,
   });
-  const context = () => ({ client: () => client, serverUrlOf: () => kong.url, addSecret: () => undefined });
+  const context = () => ({ client: () => client, serverUrlOf: () => kong.url, addSecret: () => undefined, resolveNames: async () => undefined });
 
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "community", version: "3.9.1" });

@@ -175,6 +175,24 @@ describe("entity constructs", () => {
     `);
   });
 
+  it("take the values open-source Kong 3.4 to 3.6 allows, narrower than Enterprise's", () => {
+    const { stack } = gateway({ edition: "oss", kongVersion: "3.4" });
+    const consumer = new Consumer(stack, "app", { username: "app" });
+    expect(thrown(() => new Upstream(stack, "pool", { name: "pool", algorithm: "sticky-sessions" })).message).toMatchInlineSnapshot(`
+      "invalid upstream at "gw/pool", 1 problem:
+        - algorithm: expected one of: consistent-hashing, latency, least-connections, round-robin, got "sticky-sessions""
+    `);
+    expect(thrown(() => new Jwt(stack, "jwt", { consumer, algorithm: "ES512" })).message).toMatchInlineSnapshot(`
+      "invalid JWT credential at "gw/jwt", 1 problem:
+        - algorithm: expected one of: HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, got "ES512""
+    `);
+    new Jwt(stack, "hs", { consumer, algorithm: "HS512" });
+    const later = gateway({ edition: "oss", kongVersion: "3.9" });
+    new Jwt(later.stack, "jwt", { consumer: new Consumer(later.stack, "app", { username: "app" }), algorithm: "ES512" });
+    const enterprise = gateway({ kongVersion: "3.15" });
+    new Upstream(enterprise.stack, "pool", { name: "pool", algorithm: "sticky-sessions" });
+  });
+
   it("check routes' methods and paths, services' paths and CA certificates, and open-source Kong's protocols as Kong does", () => {
     const { stack } = gateway({ edition: "oss", kongVersion: "3.9" });
     const service = new Service(stack, "s", { host: "orders.internal" });

@@ -184,6 +184,55 @@ describe("sync with entities", () => {
   });
 });
 
+describe("sync with references by name", () => {
+  /** A route of the stack on a service it does not declare, and a plugin on a route it does not declare, both by name. */
+  const named = (serviceName = "legacy", routeName = "legacy-api") =>
+    desiredSet((app) => {
+      const stack = new TerraformStack(app, "gw");
+      new KongGatewayProvider(stack, "kong", { serverUrl: kong.url, edition: "oss", kongVersion: "3.9" });
+      new Route(stack, "checkout", { name: "checkout", service: { name: serviceName }, paths: ["/checkout"] });
+      new PluginKeyAuth(stack, "auth", { route: { name: routeName }, config: { hideCredentials: true } });
+      new PluginRateLimiting(stack, "partner-limits", { consumer: { username: "partner" }, config: { minute: 5, policy: "local" } });
+      return stack;
+    }).request;
+
+  it("stores the ids of the entities named, looked up once, and writes nothing more on the next apply", async () => {
+    const legacy = kong.addService({ name: "legacy", host: "legacy.internal" });
+    const legacyRoute = kong.addRoute({ name: "legacy-api", paths: ["/legacy"], service: { id: legacy.id } });
+    const created = await fetch(`${kong.url}/consumers`, { method: "POST", headers: { "content-type": "application/json", "kong-admin-token": TOKEN }, body: JSON.stringify({ username: "partner" }) });
+    expect(created.status).toBe(201);
+    const partner = kong.entities("consumers")[0]!;
+    const first = await sync(named());
+    expect(first.code).toBe(0);
+    expect(kong.entities("routes").find((r) => r.name === "checkout")).toMatchObject({ service: { id: legacy.id } });
+    expect(kong.plugins().find((p) => p.name === "key-auth")).toMatchObject({ route: { id: legacyRoute.id } });
+    expect(kong.plugins().find((p) => p.name === "rate-limiting")).toMatchObject({ consumer: { id: partner.id } });
+    expect(kong.requests.filter((r) => r.method === "GET" && /^\/(services|routes|consumers)\/(legacy|legacy-api|partner)$/.test(r.path)).map((r) => r.path).sort()).toEqual([
+      "/consumers/partner",
+      "/routes/legacy-api",
+      "/services/legacy",
+    ]);
+
+    kong.clearRequests();
+    const again = await sync(named());
+    expect(summaries(again.stdout)).toEqual([
+      "kong: sync: 1 entities declared: 0 created, 0 updated, 1 unchanged, 0 deleted",
+      "kong: sync: 2 plugins declared: 0 created, 0 updated, 2 unchanged, 0 deleted",
+    ]);
+    expect(writes()).toEqual([]);
+  });
+
+  it("writes nothing when Kong does not hold a name, and says which", async () => {
+    kong.addService({ name: "legacy", host: "legacy.internal" });
+    const result = await sync(named("legacy", "gone"));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'kong: error KONG_CDKTF_INVALID_CONFIG: nothing was written: consumer "partner", which the rate-limiting plugin at "gw/partner-limits" names (consumer.username), is not in Kong (default workspace): declare it in the stack, or create it before the apply; route "gone", which the key-auth plugin at "gw/auth" names (route.name), is not in Kong (default workspace): declare it in the stack, or create it before the apply',
+    );
+    expect(writes()).toEqual([]);
+  });
+});
+
 describe("teardown with entities", () => {
   it("deletes the stack's entities after its plugins, children first, and leaves the others'", async () => {
     await sync(gateway({ targets: ["10.0.0.1:8080"] }));

@@ -265,8 +265,8 @@ describe("top-level fields", () => {
   it("describe the nested records of the reference page", () => {
     const shape = Object.fromEntries(Object.entries(RECORD_FIELDS).map(([name, fields]) => [name, fields.map((f) => `${f.kong}=${f.prop}:${f.kind}`)]));
     expect(shape).toEqual({
-      route: ["id=id:string"],
-      service: ["id=id:string"],
+      route: ["id=id:string", "name=name:string"],
+      service: ["id=id:string", "name=name:string"],
       partials: ["id=id:string", "name=name:string", "path=path:string"],
       "ordering.after": ["access=access:array"],
       "ordering.before": ["access=access:array"],

@@ -88,10 +88,12 @@ describe("pluginSessionJsonSchema", () => {
     expect(properties.partials.items.additionalProperties).toBe(false);
   });
 
-  it("requires the id of a route or service reference", () => {
+  it("requires the id or the name of a route or service reference, one of them", () => {
     const { properties } = root();
-    expect(properties.route.required).toEqual(["id"]);
-    expect(properties.service.required).toEqual(["id"]);
+    for (const scope of [properties.route, properties.service]) {
+      expect(Object.keys(scope.properties)).toEqual(["id", "name"]);
+      expect(scope.oneOf).toEqual([{ required: ["id"] }, { required: ["name"] }]);
+    }
   });
 
   it("lists Kong's protocols", () => {

@@ -375,8 +375,8 @@ describe("unknown props", () => {
   });
 
   it("gives no hint when nothing is close", () => {
-    expect(problems({ route: { id: VALID_UUID, name: "orders" }, consumer: { id: VALID_UUID } })).toEqual([
-      { at: "route.name", kong: "route.name", code: "unknown_field", message: "unknown field" },
+    expect(problems({ route: { id: VALID_UUID, label: "orders" }, consumer: { id: VALID_UUID } })).toEqual([
+      { at: "route.label", kong: "route.label", code: "unknown_field", message: "unknown field" },
       { at: "consumer", kong: "consumer", code: "unknown_field", message: "unknown field" },
     ]);
   });
@@ -499,5 +499,16 @@ describe("validateKongPayload (the apply-time check, in Kong's names)", () => {
 
   it("fails for an unknown top-level field", () => {
     expect(validateKongPayload({ name: "session", consumer: null }).map((i) => [i.code, i.propPath])).toEqual([["unknown_field", "consumer"]]);
+  });
+});
+
+describe("a route or service by name", () => {
+  it("is taken as Kong takes it, and one of id and name is required", () => {
+    expect(problems({ route: { name: "orders" } })).toEqual([]);
+    expect(problems({ service: {} })).toEqual([{ at: "service.id", kong: "service.id", code: "invalid_value", message: "required field missing" }]);
+    expect(problems({ route: { id: VALID_UUID, name: "orders" } })).toEqual([
+      { at: "route.name", kong: "route.name", code: "invalid_value", message: "expected the id or the name, not both" },
+    ]);
+    expect(problems({ route: { name: "" } })).toEqual([{ at: "route.name", kong: "route.name", code: "invalid_value", message: "length must be at least 1" }]);
   });
 });

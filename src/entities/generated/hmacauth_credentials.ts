@@ -19,11 +19,11 @@ export class HmacAuth extends KongEntityConstruct {
  */
 export interface HmacAuthProps extends KongEntityProps {
   /**
-   * The consumer it belongs to: a `Consumer` construct of the same provider and workspace, or `{ id }`.
+   * The consumer it belongs to: a `Consumer` construct of the same provider and workspace, `{ id }`, or `{ username }` (one the app declares stands for its construct; any other is looked up at apply).
    *
    * Kong: `consumer`.
    */
-  readonly consumer: Consumer | { readonly id: string };
+  readonly consumer: Consumer | { readonly id: string } | { readonly username: string };
   /**
    * A string.
    *

@@ -29,11 +29,11 @@ export interface JwtProps extends KongEntityProps {
    */
   readonly algorithm?: OneOf<"ES256" | "ES256K" | "ES384" | "ES512" | "ESB256" | "ESB320" | "ESB384" | "ESB512" | "ESP256" | "ESP384" | "ESP512" | "Ed25519" | "Ed448" | "EdDSA" | "HS256" | "HS384" | "HS512" | "PS256" | "PS384" | "PS512" | "RS256" | "RS384" | "RS512">;
   /**
-   * The consumer it belongs to: a `Consumer` construct of the same provider and workspace, or `{ id }`.
+   * The consumer it belongs to: a `Consumer` construct of the same provider and workspace, `{ id }`, or `{ username }` (one the app declares stands for its construct; any other is looked up at apply).
    *
    * Kong: `consumer`.
    */
-  readonly consumer: Consumer | { readonly id: string };
+  readonly consumer: Consumer | { readonly id: string } | { readonly username: string };
   /**
    * A string.
    *

@@ -55,12 +55,12 @@ export interface KeyProps extends KongEntityProps {
     readonly publicKey?: string;
   };
   /**
-   * The key set it belongs to: a `KeySet` construct of the same provider and workspace, or `{ id }`.
+   * The key set it belongs to: a `KeySet` construct of the same provider and workspace, `{ id }`, or `{ name }` (one the app declares stands for its construct; any other is looked up at apply).
    *
    * Kong: `set`.
    * @default - none
    */
-  readonly set?: KeySet | { readonly id: string };
+  readonly set?: KeySet | { readonly id: string } | { readonly name: string };
   /**
    * A list of strings.
    *

@@ -123,12 +123,12 @@ export interface RouteProps extends KongEntityProps {
    */
   readonly responseBuffering?: boolean | Resolvable;
   /**
-   * The service it belongs to: a `Service` construct of the same provider and workspace, or `{ id }`.
+   * The service it belongs to: a `Service` construct of the same provider and workspace, `{ id }`, or `{ name }` (one the app declares stands for its construct; any other is looked up at apply).
    *
    * Kong: `service`.
    * @default - none
    */
-  readonly service?: Service | { readonly id: string };
+  readonly service?: Service | { readonly id: string } | { readonly name: string };
   /**
    * A list of strings.
    *

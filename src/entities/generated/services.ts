@@ -27,7 +27,7 @@ export interface ServiceProps extends KongEntityProps {
    */
   readonly caCertificates?: string[];
   /**
-   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, or `{ id }`.
+   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, `{ id }`.
    *
    * Kong: `client_certificate`.
    * @default - none

@@ -19,7 +19,7 @@ export class Sni extends KongEntityConstruct {
  */
 export interface SniProps extends KongEntityProps {
   /**
-   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, or `{ id }`.
+   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, `{ id }`.
    *
    * Kong: `certificate`.
    */

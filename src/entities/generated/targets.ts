@@ -43,11 +43,11 @@ export interface TargetProps extends KongEntityProps {
    */
   readonly target: string;
   /**
-   * The upstream it belongs to: a `Upstream` construct of the same provider and workspace, or `{ id }`.
+   * The upstream it belongs to: a `Upstream` construct of the same provider and workspace, `{ id }`, or `{ name }` (one the app declares stands for its construct; any other is looked up at apply).
    *
    * Kong: `upstream`.
    */
-  readonly upstream: Upstream | { readonly id: string };
+  readonly upstream: Upstream | { readonly id: string } | { readonly name: string };
   /**
    * An integer.
    *

@@ -29,7 +29,7 @@ export interface UpstreamProps extends KongEntityProps {
    */
   readonly algorithm?: OneOf<"consistent-hashing" | "latency" | "least-connections" | "round-robin" | "sticky-sessions">;
   /**
-   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, or `{ id }`.
+   * The certificate it belongs to: a `Certificate` construct of the same provider and workspace, `{ id }`.
    *
    * Kong: `client_certificate`.
    * @default - none

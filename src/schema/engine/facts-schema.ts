@@ -124,7 +124,7 @@ export function pluginBodySchema(facts: PluginFacts, target: ResolvedTarget): z.
           : attributesAt(facts.config, target.dataIndex).req && !hasDefaults(facts.config) ? recordSchema(facts.config, target.dataIndex) : z.optional(recordSchema(facts.config, target.dataIndex)),
   };
   for (const [scope, mask] of Object.entries(facts.scopes)) {
-    if ((mask & (1 << target.dataIndex)) !== 0) shape[scope] = z.optional(parts.foreign);
+    if ((mask & (1 << target.dataIndex)) !== 0) shape[scope] = z.optional(parts.foreign(scope === "consumer" ? "username" : "name"));
   }
   schema = z.strictObject(shape, { error: MESSAGES.record });
   cache.set(key, schema);

@@ -9,7 +9,8 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { posix } from "node:path";
 import type { EntityFacts, FieldFacts } from "../facts.js";
-import type { EntityKind } from "../entity-kinds.js";
+import { ENTITY_KIND_BY_NAME, type EntityKind } from "../entity-kinds.js";
+import { nameReference } from "../references.js";
 import { formatPath } from "../fields.js";
 import { propName } from "../naming.js";
 import { LONE_SURROGATE, NAME_PATTERN, TAG_PATTERN, UUID_PATTERN } from "../plugin-schema.js";
@@ -30,13 +31,15 @@ const NON_BODY_PROPS = new Set(["workspace", "provider", "adopt"]);
 
 /**
  * camelCase props → the Kong body (unset props left out, empty lists kept, `tags` without duplicates).
- * References (the foreign keys) must be `{ id }` records already: the construct turns constructs into them.
+ * References (the foreign keys) must be `{ id }` records already (the construct turns constructs into
+ * them) or name the entity by its endpoint key (`{ name }`), which the sync resolves.
  */
 export function convertEntityProps(facts: EntityFacts, props: object, isUnresolved: UnresolvedPredicate): Converted {
   const issues: ValidationIssue[] = [];
   const body: Record<string, unknown> = {};
   const fields = facts.fields.f ?? {};
   const byProp = new Map(Object.keys(fields).filter((kong) => !TIMESTAMP_FIELDS.has(kong)).map((kong) => [propName(kong), kong] as const));
+  const kind = ENTITY_KIND_BY_NAME.get(facts.name);
   for (const [prop, value] of Object.entries(props)) {
     if (NON_BODY_PROPS.has(prop) || value === undefined || value === null) continue;
     const kong = byProp.get(prop);
@@ -44,7 +47,10 @@ export function convertEntityProps(facts: EntityFacts, props: object, isUnresolv
       issues.push(unknownProp(prop, value, [], [], [...byProp.keys()]));
       continue;
     }
-    body[kong] = kong === "tags" && Array.isArray(value) && !isUnresolved(value) ? dedupe(value, isUnresolved) : convertValue(fields[kong]!, value, { kongPath: [kong], propPath: [prop] }, issues, isUnresolved);
+    const target = kind?.foreign[kong];
+    const byName = target !== undefined ? nameReference(value, ENTITY_KIND_BY_NAME.get(target)?.endpointKey) : undefined;
+    if (byName !== undefined) body[kong] = { [byName.key]: byName.value };
+    else body[kong] = kong === "tags" && Array.isArray(value) && !isUnresolved(value) ? dedupe(value, isUnresolved) : convertValue(fields[kong]!, value, { kongPath: [kong], propPath: [prop] }, issues, isUnresolved);
   }
   return { body, issues };
 }
@@ -108,7 +114,7 @@ export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: R
       });
     }
   }
-  const result = entitySchema(facts, index).safeParse(stripNulls(body, isUnresolved));
+  const result = entitySchema(narrowedFor(facts, target), index, target.edition === "oss" ? target.ossIndex : undefined).safeParse(withoutNameReferences(kind, stripNulls(body, isUnresolved) as Record<string, unknown>));
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)) as Array<string | number>;
@@ -129,11 +135,41 @@ export function validateEntityBody(kind: EntityKind, facts: EntityFacts, body: R
   return issues;
 }
 
+/** The body with each foreign key given by name made `{}` for the schema (of `{ id }`): {@link commonIssues} checks the name. */
+function withoutNameReferences(kind: EntityKind, body: Record<string, unknown>): Record<string, unknown> {
+  let out = body;
+  for (const [name, target] of Object.entries(kind.foreign)) {
+    if (nameReference(body[name], ENTITY_KIND_BY_NAME.get(target)?.endpointKey) === undefined) continue;
+    if (out === body) out = { ...body };
+    out[name] = {};
+  }
+  return out;
+}
+
 const schemas = new Map<string, ReturnType<typeof recordSchema>>();
 
-/** The schema of an entity's body at one data version (timestamps left out: Kong sets them), built once. */
-function entitySchema(facts: EntityFacts, index: number): ReturnType<typeof recordSchema> {
-  const key = `${facts.name}|${index}`;
+/**
+ * The facts as open-source Kong of the target's version has them: the allowed values its source
+ * narrows (`oe`) in the place of the Enterprise data version's; the facts themselves otherwise.
+ */
+function narrowedFor(facts: EntityFacts, target: ResolvedTarget): EntityFacts {
+  if (target.edition !== "oss") return facts;
+  const bit = 1 << target.ossIndex!;
+  const valuesOf = (field: FieldFacts) => field.oe?.find(([mask]) => (mask & bit) !== 0)?.[1];
+  const fields = facts.fields.f ?? {};
+  if (!Object.values(fields).some((field) => valuesOf(field) !== undefined)) return facts;
+  const f = Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => {
+      const values = valuesOf(field);
+      return [name, values === undefined ? field : { ...field, e: values, ...(field.x ? { x: field.x.map(([mask, a]) => [mask, a.e ? { ...a, e: values } : a] as const) } : {}) }];
+    }),
+  );
+  return { ...facts, fields: { ...facts.fields, f } };
+}
+
+/** The schema of an entity's body at one data version (timestamps left out: Kong sets them), built once per open-source version too. */
+function entitySchema(facts: EntityFacts, index: number, ossIndex: number | undefined): ReturnType<typeof recordSchema> {
+  const key = `${facts.name}|${index}|${ossIndex ?? ""}`;
   let schema = schemas.get(key);
   if (!schema) schemas.set(key, (schema = recordSchema({ ...facts.fields, f: withoutTimestamps(facts.fields.f ?? {}) }, index)));
   return schema;
@@ -147,9 +183,14 @@ function withoutTimestamps(fields: Readonly<Record<string, FieldFacts>>): Record
 function commonIssues(kind: EntityKind, body: Record<string, unknown>, isUnresolved: UnresolvedPredicate): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const at = (kongPath: Path, value: unknown, message: string) => issues.push({ code: "invalid_value", kongPath, propPath: formatPath(kongPath.map((s) => (typeof s === "string" ? propName(s) : s))), value, message });
-  for (const name of Object.keys(kind.foreign)) {
+  for (const [name, target] of Object.entries(kind.foreign)) {
     const ref = body[name];
     if (ref === undefined || ref === null || isUnresolved(ref) || typeof ref !== "object") continue;
+    const byName = nameReference(ref, ENTITY_KIND_BY_NAME.get(target)?.endpointKey);
+    if (byName !== undefined) {
+      if (!isUnresolved(byName.value) && (typeof byName.value !== "string" || byName.value === "")) at([name, byName.key], byName.value, "expected a non-empty string");
+      continue;
+    }
     const id = (ref as Record<string, unknown>).id;
     if (id !== undefined && !isUnresolved(id) && (typeof id !== "string" || !UUID_PATTERN.test(id))) at([name, "id"], id, "expected a valid UUID");
   }

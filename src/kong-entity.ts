@@ -217,18 +217,19 @@ function claimEntity(scope: KongEntityConstruct, kind: EntityKind, body: Record<
     for (const [key] of keys) taken.set(key, scope.node.path);
     const byKey = declared.get(root) ?? new Map<string, KongEntityConstruct>();
     declared.set(root, byKey);
-    for (const field of kind.unique) if (typeof body[field] === "string" && !isUnresolved(body[field])) byKey.set(`${server}|${workspace}|${kind.name}|${field}|${String(body[field])}`, scope);
+    for (const field of kind.unique) if (typeof body[field] === "string" && !isUnresolved(body[field])) byKey.set(`${scope.provider.node.path}|${workspace}|${kind.name}|${field}|${String(body[field])}`, scope);
   }
   return issues;
 }
 
 /**
  * A reference by name (`{ name: "checkout" }`) to an entity declared before in the same app, for the
- * same provider and workspace, as the entity's construct; any other value as it is.
+ * same provider and workspace, as the entity's construct; any other value as it is (a name another
+ * provider's entity has is looked up at apply, like any name the provider does not declare).
  */
 export function resolveByName(from: Construct & { readonly provider: KongGatewayProvider; readonly workspace?: string }, kindName: string, value: unknown): unknown {
   const byName = nameReference(value, ENTITY_KIND_BY_NAME.get(kindName)?.endpointKey);
   if (byName === undefined || typeof byName.value !== "string" || isUnresolved(byName.value)) return value;
-  const key = `${from.provider.serverUrl}|${from.workspace ?? "default"}|${kindName}|${byName.key}|${byName.value}`;
+  const key = `${from.provider.node.path}|${from.workspace ?? "default"}|${kindName}|${byName.key}|${byName.value}`;
   return declared.get(from.node.root)?.get(key) ?? value;
 }

@@ -3,6 +3,9 @@
  * them: a name the app declares stands for its construct, whether declared before or after the
  * construct that names it; any other is left for the sync to look up at apply.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Consumer, KeyAuth, KongGatewayProvider, PluginKeyAuth, PluginRateLimiting, Route, Service } from "../../src/index.js";
@@ -121,5 +124,27 @@ describe("a reference by name", () => {
       [KongPluginValidationError: invalid key-auth plugin at "gw/auth", 1 problem:
         - route.name: a reference by name to an entity the app does not declare needs the sync layout, and KongGatewayProvider "gw/kong" uses "per-resource": give the route's construct or { id }, or use the sync layout, got "checkout"]
     `);
+  });
+});
+
+describe("a reference by name across providers", () => {
+  it("is not resolved to another provider's entity: the sync looks it up at apply", () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), "kong-cdktf-names-"));
+    try {
+      const app = new App({ outdir });
+      const stack = new TerraformStack(app, "gw");
+      const edge = new KongGatewayProvider(stack, "edge", { serverUrl: SERVER });
+      const internal = new KongGatewayProvider(stack, "internal", { serverUrl: SERVER });
+      new Service(stack, "orders", { provider: internal, name: "orders", host: "orders.internal" });
+      new Route(stack, "checkout", { provider: edge, name: "checkout", service: { name: "orders" }, paths: ["/checkout"] });
+      app.synth();
+      const assets = path.join(outdir, "stacks", "gw", "assets");
+      const sets = readdirSync(assets).filter((dir) => dir.startsWith("kong-sync-")).map((dir) => JSON.parse(readFileSync(path.join(assets, dir, "desired.json"), "utf8")) as SyncRequest);
+      expect(sets).toHaveLength(2);
+      const route = sets.flatMap((set) => set.entities ?? []).find((e) => e.path === "gw/checkout")!;
+      expect(route.payload.service).toEqual({ name: "orders" });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,8 +20,10 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, ClientFactory, readConnectionFlags
 import { parseImportId, IMPORT_ID_EXAMPLE } from "./import-id.js";
 import { CliUsageError, EXIT, Output, type CliEnv, type CliIo } from "./io.js";
 import { parseFlags } from "./parse.js";
+import { closest } from "../schema/suggest.js";
 
 export const IMPORT_HELP = `usage: kong-gateway-cdktf import '<import id>' [options]
+       kong-gateway-cdktf import --kind KIND '<import id>' [options]
        kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
 
 Reads live plugins (with --all, and the core entities: services, routes, consumers, credentials,
@@ -47,7 +49,12 @@ Keys match in any letter case ({"ID": ..., "Workspace": ...}), as the official p
 unknown keys are refused. "id" may also be the plugin's instance_name; leave out "workspace" for
 open-source Kong (or for the default workspace of Kong Enterprise).
 
+With --kind, the import id names one core entity of that kind (the construct's name, Route, or the
+official resource type, kong-gateway_route), printed with its references as { id }. A target's
+import id names its upstream too: '{"id": "<target id>", "upstream_id": "<upstream id>"}'.
+
 options:
+  --kind KIND             one entity of this kind instead of a plugin
   --all                   every plugin and entity (all pages)
   --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
   --tag T                 with --all: only plugins with this tag (repeatable: all of them)
@@ -55,11 +62,12 @@ options:
 
 ${CONNECTION_HELP}
 
-exit codes: 0 printed, 1 error (no such plugin, Kong unreachable, bad input)`;
+exit codes: 0 printed, 1 error (no such plugin or entity, Kong unreachable, bad input)`;
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   all: { type: "boolean" },
+  kind: { type: "string" },
   workspace: { type: "string", multiple: true },
   tag: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
@@ -79,6 +87,7 @@ export async function importCommand(argv: readonly string[], env: CliEnv, io: Cl
     const client = clients.client(connection.serverUrl, connection.options);
     if (values.all) {
       if (positionals.length > 0) throw new CliUsageError("give either an import id or --all, not both");
+      if (values.kind !== undefined) throw new CliUsageError("--kind names the kind of one entity's import id; --all reads every kind");
       return await importAll(client, values.workspace ?? [], values.tag ?? [], out);
     }
     if (values.workspace || values.tag) {
@@ -91,6 +100,7 @@ export async function importCommand(argv: readonly string[], env: CliEnv, io: Cl
           : `expected one import id, got ${positionals.length} arguments (quote the JSON: ${IMPORT_ID_EXAMPLE})`,
       );
     }
+    if (values.kind !== undefined) return await importEntity(client, values.kind, positionals[0]!, out);
     const importId = parseImportId(positionals[0]!);
     const plugin = await client.getPlugin(importId.workspace, importId.id);
     const what = importId.isUuid ? `plugin ${importId.id}` : `plugin with id or instance name ${JSON.stringify(importId.id)}`;
@@ -214,6 +224,53 @@ async function importAll(client: KongAdminClient, workspaces: readonly string[],
   out.progress(`found ${found.length} ${found.length === 1 ? "plugin" : "plugins"}${ofKinds}${andEntities}${filter} in ${where} at ${client.serverUrl}`);
   if (generated.length > 0) out.result(`${preamble(generated)}${generated.map((g) => g.code).join("\n")}`);
   return EXIT.ok;
+}
+
+/** `import --kind KIND '<import id>'`: one entity, its references printed as `{ id }`. */
+async function importEntity(client: KongAdminClient, kindName: string, text: string, out: Output): Promise<number> {
+  const kind = kindNamed(kindName);
+  const parentKey = kind.parent ? `${kind.parent}_id` : undefined;
+  const importId = parseImportId(text, parentKey ? [parentKey] : []);
+  const parentId = parentKey ? importId.extra?.[parentKey] : undefined;
+  if (kind.nestedOnly && parentId === undefined) {
+    throw new CliUsageError(`Kong serves a ${kind.what} only under its ${kind.parent}: name it in the import id, e.g. '{"id": "${importId.id}", "${parentKey}": "<${kind.parent} id>"}'`);
+  }
+  const target = await liveTarget(client, [], out, true);
+  const facts = loadEntityFacts(kind.name)!;
+  const lacking = entityAvailability(kind, facts, target);
+  if (lacking) throw new CliUsageError(lacking);
+  const entity = await client.getEntity(collectionOf(kind, parentId), importId.workspace, importId.id);
+  const where = `${formatWorkspace(importId.workspace)} at ${client.serverUrl}`;
+  if (!entity) {
+    out.error(new CliUsageError(`${kind.what} ${importId.id} does not exist ${where}${parentId !== undefined && kind.nestedOnly ? ` under ${kind.parent} ${parentId}` : ""}`));
+    return EXIT.error;
+  }
+  const liveParent = kind.parent ? foreignId(entity[kind.parent]) : undefined;
+  if (parentId !== undefined && liveParent !== undefined && liveParent !== parentId.toLowerCase()) {
+    out.error(new CliUsageError(`${kind.what} ${importId.id} ${where} belongs to ${kind.parent} ${liveParent}, not ${parentId}`));
+    return EXIT.error;
+  }
+  for (const { kongPath } of entitySecretPaths(kind, facts, entity, target.dataIndex)) out.redactor.add(valueAt(entity, kongPath));
+  const names = new Set<string>(["TerraformVariable", "KongGatewayProvider", "App", "TerraformStack", "Construct", ...ENTITY_KINDS.map((k) => k.construct)]);
+  const code = generateEntity(kind, facts, entity, {
+    ...(importId.workspace ? { workspace: importId.workspace } : {}),
+    constructId: entityConstructId(kind, entity),
+    target,
+    references: new Map(),
+    names,
+    referenced: false,
+  });
+  for (const warning of [...code.warnings, ...code.notes]) out.warn(warning);
+  out.result(`${preamble([code])}${code.code}`);
+  return EXIT.ok;
+}
+
+/** The entity kind a `--kind` names: its construct (`Route`), the official resource type (`kong-gateway_route`) or Kong's DAO name (`routes`). */
+function kindNamed(name: string): EntityKind {
+  const found = ENTITY_KINDS.find((k) => k.construct === name || k.resource === name || k.name === name);
+  if (found) return found;
+  const guess = closest(name, ENTITY_KINDS.map((k) => k.construct));
+  throw new CliUsageError(`--kind ${JSON.stringify(name)} is not a kind of entity${guess ? ` (did you mean ${guess}?)` : ""}: one of ${ENTITY_KINDS.map((k) => k.construct).join(", ")}`);
 }
 
 /** The live entities of every kind this Kong has, parents first (targets under each upstream). */

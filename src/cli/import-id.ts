@@ -17,6 +17,8 @@ import { CliUsageError, describeJsonError } from "./io.js";
 
 /** A parsed import id. */
 export interface ImportId {
+  /** the keys beside `id` and `workspace` that the caller allows (an entity's parent: `upstream_id`), as given */
+  readonly extra?: Readonly<Record<string, string>>;
   /** the plugin's id (a UUID) or its `instance_name` */
   readonly id: string;
   /** the workspace; undefined for unprefixed paths (open-source Kong, or the `default` workspace) */
@@ -26,7 +28,6 @@ export interface ImportId {
 }
 
 const KEYS = ["id", "workspace"] as const;
-type Key = (typeof KEYS)[number];
 export const IMPORT_ID_EXAMPLE = `'{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d", "workspace": "default"}'`;
 
 /**
@@ -35,7 +36,8 @@ export const IMPORT_ID_EXAMPLE = `'{"id": "3473c251-5b6c-4f45-b1ff-7ede735a366d"
  * @throws CliUsageError naming what is wrong: not JSON, not an object, a missing, empty or
  * unknown key, a value that is not a string
  */
-export function parseImportId(text: string): ImportId {
+export function parseImportId(text: string, extraKeys: readonly string[] = []): ImportId {
+  const keys = [...KEYS, ...extraKeys];
   const fail = (problem: string) => new CliUsageError(`invalid import id: ${problem}; expected a JSON object such as ${IMPORT_ID_EXAMPLE}`);
   let value: unknown;
   try {
@@ -53,18 +55,18 @@ export function parseImportId(text: string): ImportId {
     throw fail(`got ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}`);
   }
   const given = value as Record<string, unknown>;
-  const unknown = Object.keys(given).filter((key) => keyOf(key) === undefined);
+  const unknown = Object.keys(given).filter((key) => keyOf(key, keys) === undefined);
   if (unknown.length > 0) {
     const described = unknown.map((key) => {
-      const guess = closest(key, KEYS);
+      const guess = closest(key, keys);
       return `${JSON.stringify(key)}${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ""}`;
     });
-    throw fail(`unknown ${unknown.length === 1 ? "key" : "keys"} ${described.join(", ")}: only "id" and "workspace" are allowed`);
+    throw fail(`unknown ${unknown.length === 1 ? "key" : "keys"} ${described.join(", ")}: only ${keys.map((k) => JSON.stringify(k)).join(keys.length === 2 ? " and " : ", ")} are allowed`);
   }
   /** each key as it was spelled, and its value */
-  const record: Partial<Record<Key, { spelled: string; value: unknown }>> = {};
+  const record: Partial<Record<string, { spelled: string; value: unknown }>> = {};
   for (const [spelled, item] of Object.entries(given)) {
-    const key = keyOf(spelled)!;
+    const key = keyOf(spelled, keys)!;
     const seen = record[key];
     if (seen) throw fail(`the key ${JSON.stringify(key)} is given twice, as ${JSON.stringify(seen.spelled)} and ${JSON.stringify(spelled)}: give it once`);
     record[key] = { spelled, value: item };
@@ -80,9 +82,17 @@ export function parseImportId(text: string): ImportId {
     if (typeof workspace !== "string") throw fail(`${workspaceName} must be a string, got ${describeType(workspace)}`);
     if (workspace.trim() === "") throw fail(`${workspaceName} is empty (leave the key out for open-source Kong)`);
   }
+  const extra: Record<string, string> = {};
+  for (const key of extraKeys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    if (typeof item.value !== "string" || item.value.trim() === "") throw fail(`${JSON.stringify(item.spelled)} must be a non-empty string, got ${typeof item.value === "string" ? "an empty one" : describeType(item.value)}`);
+    extra[key] = item.value.trim();
+  }
   return {
     id: id.trim(),
     ...(typeof workspace === "string" ? { workspace: workspace.trim() } : {}),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
     isUuid: UUID_PATTERN.test(id.trim()),
   };
 }
@@ -92,9 +102,9 @@ export function parseImportId(text: string): ImportId {
  * case folding (bytes.EqualFold), which for these keys is ASCII letter case, the Kelvin sign `K`
  * (folds to `k`) and the long s `ſ` (folds to `s`).
  */
-function keyOf(spelled: string): Key | undefined {
+function keyOf(spelled: string, keys: readonly string[]): string | undefined {
   const folded = spelled.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/\u212A/g, "k").replace(/\u017F/g, "s");
-  return KEYS.find((key) => key === folded);
+  return keys.find((key) => key === folded);
 }
 
 function describeType(value: unknown): string {

@@ -44,6 +44,7 @@ describe("kong-gateway-cdktf", () => {
     }
     expect((await runCli(["import", "--help"])).stdout).toMatchInlineSnapshot(`
       "usage: kong-gateway-cdktf import '<import id>' [options]
+             kong-gateway-cdktf import --kind KIND '<import id>' [options]
              kong-gateway-cdktf import --all [--workspace W]... [--tag T]... [options]
 
       Reads live plugins (with --all, and the core entities: services, routes, consumers, credentials,
@@ -69,7 +70,12 @@ describe("kong-gateway-cdktf", () => {
       unknown keys are refused. "id" may also be the plugin's instance_name; leave out "workspace" for
       open-source Kong (or for the default workspace of Kong Enterprise).
 
+      With --kind, the import id names one core entity of that kind (the construct's name, Route, or the
+      official resource type, kong-gateway_route), printed with its references as { id }. A target's
+      import id names its upstream too: '{"id": "<target id>", "upstream_id": "<upstream id>"}'.
+
       options:
+        --kind KIND             one entity of this kind instead of a plugin
         --all                   every plugin and entity (all pages)
         --workspace W           with --all: the workspace to read (repeatable; default: unprefixed paths)
         --tag T                 with --all: only plugins with this tag (repeatable: all of them)
@@ -89,7 +95,7 @@ describe("kong-gateway-cdktf", () => {
         KONG_ADMIN_URL          the Admin API URL when --server-url is not given
         KONG_CDKTF_DEBUG=1      print every request and answer (redacted) on stderr
 
-      exit codes: 0 printed, 1 error (no such plugin, Kong unreachable, bad input)
+      exit codes: 0 printed, 1 error (no such plugin or entity, Kong unreachable, bad input)
       "
     `);
     expect((await runCli(["validate", "--help"])).stdout).toMatchInlineSnapshot(`

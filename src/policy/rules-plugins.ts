@@ -203,9 +203,13 @@ export const PLUGIN_RULES: readonly Rule[] = [
     summary: "openid-connect: the token's signature or claims are not verified (`verifySignature`, `verifyClaims` false)",
     fix: "leave `verifySignature` and `verifyClaims` unset (Kong's default is `true`)",
     check: onPlugins(["openid-connect"], (s) => {
-      const off = ["config.verify_signature", "config.verify_claims"].filter((field) => s.value(field) === false);
+      const off = [
+        ["config.verify_signature", "a token anyone could have made"],
+        ["config.verify_claims", "a token of another issuer or audience, or one already expired"],
+      ].filter(([field]) => s.value(field!) === false);
       if (off.length === 0) return [];
-      return [`${off.map((field) => s.prop(field)).join(" and ")} ${off.length === 1 ? "is" : "are"} false: Kong accepts a token anyone could have made, or one for another audience or already expired; set ${off.map((field) => s.prop(field)).join(" and ")} to true`];
+      const fields = off.map(([field]) => s.prop(field!)).join(" and ");
+      return [`${fields} ${off.length === 1 ? "is" : "are"} false: Kong accepts ${off.map(([, what]) => what).join(", and ")}; set ${fields} to true`];
     }),
   },
   {

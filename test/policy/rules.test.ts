@@ -51,6 +51,16 @@ describe("KONG-SECRET-1: literal secrets", () => {
     `);
   });
 
+  it("names every literal secret of one construct in one finding", () => {
+    const pem = (what: string) => `-----BEGIN ${what}-----\nMIIB\n-----END ${what}-----`;
+    const found = findingsOf("KONG-SECRET-1", (stack) => new Certificate(stack, "cert", { cert: pem("CERTIFICATE"), key: pem("PRIVATE KEY"), certAlt: pem("CERTIFICATE"), keyAlt: pem("PRIVATE KEY") }));
+    expect(found).toMatchInlineSnapshot(`
+      [
+        "error [KONG-SECRET-1] certificate at "gw/cert": key, keyAlt are literal strings: the secret is kept in your code and written into the synthesized stack; pass a sensitive TerraformVariable or a Kong vault reference ({vault://…}) instead",
+      ]
+    `);
+  });
+
   it("reports a custom plugin's field whose name says secret (KongPlugin)", () => {
     const found = findingsOf("KONG-SECRET-1", (stack) => {
       new KongPlugin(stack, "custom", { name: "my-auth", config: { client_secret: "a-literal-client-secret-0123" } });
@@ -394,6 +404,14 @@ describe("KONG-OAUTH-1: deprecated OAuth 2.0 grants", () => {
     `);
   });
 
+  it("reports one grant alone", () => {
+    expect(findingsOf("KONG-OAUTH-1", (stack) => new PluginOauth2(stack, "oauth", { config: { enablePasswordGrant: true } }))).toMatchInlineSnapshot(`
+      [
+        "warning [KONG-OAUTH-1] oauth2 plugin at "gw/oauth": config.enablePasswordGrant is true (the password grant hands the user's password to the client): RFC 9700 (OAuth 2.0 Security Best Current Practice) deprecates it; use the authorization code grant (config.enableAuthorizationCode, with PKCE) or client credentials",
+      ]
+    `);
+  });
+
   it("does not report the authorization code grant", () => {
     expect(findingsOf("KONG-OAUTH-1", (stack) => new PluginOauth2(stack, "oauth", { config: { enableAuthorizationCode: true } }))).toEqual([]);
   });
@@ -405,7 +423,15 @@ describe("KONG-OIDC-1: openid-connect without verification of the token", () => 
   it("reports verifySignature and verifyClaims off", () => {
     expect(findingsOf("KONG-OIDC-1", (stack) => new PluginOpenidConnect(stack, "oidc", { config: { issuer: ISSUER, verifySignature: false, verifyClaims: false } }), enterprise)).toMatchInlineSnapshot(`
       [
-        "error [KONG-OIDC-1] openid-connect plugin at "gw/oidc": config.verifySignature and config.verifyClaims are false: Kong accepts a token anyone could have made, or one for another audience or already expired; set config.verifySignature and config.verifyClaims to true",
+        "error [KONG-OIDC-1] openid-connect plugin at "gw/oidc": config.verifySignature and config.verifyClaims are false: Kong accepts a token anyone could have made, and a token of another issuer or audience, or one already expired; set config.verifySignature and config.verifyClaims to true",
+      ]
+    `);
+  });
+
+  it("reports one of them alone", () => {
+    expect(findingsOf("KONG-OIDC-1", (stack) => new PluginOpenidConnect(stack, "oidc", { config: { issuer: ISSUER, verifyClaims: false } }), enterprise)).toMatchInlineSnapshot(`
+      [
+        "error [KONG-OIDC-1] openid-connect plugin at "gw/oidc": config.verifyClaims is false: Kong accepts a token of another issuer or audience, or one already expired; set config.verifyClaims to true",
       ]
     `);
   });
@@ -431,6 +457,19 @@ describe("KONG-TLS-1: a plugin's TLS without verification", () => {
         "error [KONG-TLS-1] openid-connect plugin at "gw/oidc": config.sslVerify is false (the default of Kong 3.13): the identity provider's certificate is not verified, so anyone on the path can pose as the server and read what the plugin sends; set config.sslVerify to true (and the CA where Kong does not trust it)",
         "error [KONG-TLS-1] ldap-auth plugin at "gw/ldap": config.verifyLdapHost is false (the default of Kong 3.13): the LDAP server's certificate is not verified, so anyone on the path can pose as the server and read what the plugin sends; set config.verifyLdapHost to true (and the CA where Kong does not trust it)",
         "error [KONG-TLS-1] rate-limiting plugin at "gw/limits": config.redis.ssl is true and config.redis.sslVerify is false (the default of Kong 3.13): the server's certificate is not verified, so anyone on the path can pose as the server and read what the plugin sends; set config.redis.sslVerify to true (and the CA where Kong does not trust it)",
+      ]
+    `);
+  });
+
+  it("names every unverified connection of one plugin in one finding", () => {
+    const found = findingsOf(
+      "KONG-TLS-1",
+      (stack) => new PluginOpenidConnect(stack, "oidc", { config: { issuer: ISSUER, sslVerify: false, redis: { host: "redis.internal", ssl: true, sslVerify: false } } }),
+      { provider: { kongVersion: "3.15", edition: "enterprise" } },
+    );
+    expect(found).toMatchInlineSnapshot(`
+      [
+        "error [KONG-TLS-1] openid-connect plugin at "gw/oidc": config.sslVerify is false: the identity provider's certificate is not verified; config.redis.ssl is true and config.redis.sslVerify is false: the server's certificate is not verified, so anyone on the path can pose as the server and read what the plugin sends; set config.sslVerify and config.redis.sslVerify to true (and the CA where Kong does not trust it)",
       ]
     `);
   });

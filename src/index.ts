@@ -38,3 +38,4 @@ export * from "./plugins/generated/index.js";
 export { KongEntityConstruct, type KongEntityProps } from "./kong-entity.js";
 export { KongEntityValidationError } from "./schema/validate.js";
 export * from "./entities/generated/index.js";
+export { KongBestPractices, type KongBestPracticesProps, type KongRuleInfo, type KongRuleLevel, type KongSuppression } from "./policy/best-practices.js";

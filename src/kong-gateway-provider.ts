@@ -1,6 +1,7 @@
 import { Lazy, TerraformStack, onSynthesize, type DataResource, type NullResource, type TerraformProvider } from "./internal/cdk.js";
 import { Construct } from "constructs";
 import { BACKENDS, backendProvider, customResource, selfTriggerOrEmpty, type Backend } from "./internal/backend.js";
+import { runPolicyPacksAbove } from "./internal/policy-bridge.js";
 import { ReaperList, type RegisteredPlugin } from "./internal/reaper-list.js";
 import { runtimeAsset } from "./internal/runtime-asset.js";
 import { SyncSet } from "./internal/sync-set.js";
@@ -215,6 +216,10 @@ export class KongGatewayProvider extends Construct {
   readonly syncSet?: SyncSet;
   /** @internal the connection settings as the apply-time program reads them */
   readonly connectionJson: string;
+  /** @internal the plugins and entities of this provider, in the order declared: for the policy checks */
+  readonly declared: Construct[] = [];
+  /** @internal `tls.insecureSkipVerify`, for the policy checks */
+  readonly insecureSkipVerify: boolean;
   private readonly plugins = new ReaperList();
   /** `node <asset path>`, computed once: the asset's path costs a logical-id lookup per read */
   private program?: string;
@@ -227,6 +232,7 @@ export class KongGatewayProvider extends Construct {
     const serverUrl = props.serverUrl ?? DEFAULT_SERVER_URL;
     this.serverUrl = isUnresolved(serverUrl) ? serverUrl : normaliseServerUrl(serverUrl).url!;
     this.backend = backend;
+    this.insecureSkipVerify = props.tls?.insecureSkipVerify === true;
     if (props.idNamespace !== undefined) this.idNamespace = props.idNamespace;
     this.target = resolveTarget({ edition: props.edition ?? DEFAULT_TARGET.edition, version: props.kongVersion ?? defaultVersion(props.edition) });
     this.connectionJson = escapeTemplate(JSON.stringify(connectionOptions(props)));
@@ -234,6 +240,7 @@ export class KongGatewayProvider extends Construct {
     this.layout = props.layout ?? (backend === "null_resource" ? "per-resource" : "sync");
     const stack = TerraformStack.of(this);
     registry.set(stack, [...(registry.get(stack) ?? []), this]);
+    runPolicyPacksAbove(stack);
     if (this.layout === "sync") {
       const synced = this.syncResources(stack);
       this.syncSet = synced.set;

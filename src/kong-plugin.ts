@@ -145,6 +145,18 @@ export interface KongPluginEntityProps {
   readonly service?: KongEntityReference;
 }
 
+/** @internal A plugin as declared: what the policy checks read. */
+export interface DeclaredPlugin {
+  /** the Kong body (snake_case; references are cdktf tokens; secrets as given: never print it) */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** where its secrets are (strings of fields Kong marks encrypted or referenceable) */
+  readonly secretPaths: ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number>; readonly propPath: string }>;
+  /** the plugin's facts; none for a custom plugin */
+  readonly facts?: PluginFacts;
+  /** the props give `config` in Kong's names (`KongPlugin`) */
+  readonly configInKongNames: boolean;
+}
+
 /** What a plugin construct is built from. */
 interface PluginDefinition {
   readonly name: string;
@@ -198,6 +210,8 @@ export abstract class KongPluginConstruct extends Construct {
   readonly configResource: DataResource | NullResource;
   /** Only when the id or workspace is a reference: replaced when its value changes, its destroy deletes the previous plugin. */
   readonly referencedIdentityResource?: DataResource | NullResource;
+  /** @internal the Kong body as validated, for the policy checks (`KongBestPractices`) */
+  readonly declared: DeclaredPlugin;
 
   protected constructor(scope: Construct, id: string, props: KongPluginEntityProps, definition: () => PluginDefinition) {
     super(scope, id);
@@ -244,6 +258,8 @@ export abstract class KongPluginConstruct extends Construct {
     if (issues.length > 0) throw new ErrorClass(subject, issues);
 
     const secretPaths = secretsOf(facts, body, this.provider.target.dataIndex);
+    this.declared = { body, secretPaths, ...(custom ? {} : { facts }), configInKongNames };
+    this.provider.declared.push(this);
     warnAboutSecrets(
       this,
       subject,

@@ -4,6 +4,7 @@
  */
 export {
   Annotations,
+  Aspects,
   AssetType,
   DataResource,
   Fn,
@@ -14,6 +15,7 @@ export {
   TerraformResource,
   TerraformStack,
   Token,
+  type IAspect,
   type IResolvable,
   type ISynthesisSession,
   type ITerraformDependable,

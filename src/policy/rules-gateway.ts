@@ -4,6 +4,8 @@
  */
 import { isIP } from "node:net";
 import { isUnresolved } from "../internal/tokens.js";
+import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
+import { nameReference } from "../schema/references.js";
 import { onEntities, onProviders, type Rule, type RuleContext } from "./rule.js";
 import { AUTH_PLUGINS } from "./rules-plugins.js";
 import { UNKNOWN, referencedId, show, type EntitySubject, type PluginSubject, type Subject } from "./subject.js";
@@ -134,8 +136,9 @@ function streamOnly(route: EntitySubject): boolean {
  * reference (then nothing is reported).
  */
 function guardOf(route: EntitySubject, context: RuleContext): "none" | "guarded" | "unknown" {
-  const routeId = route.construct.id.toLowerCase();
-  const serviceId = referencedId(route.value("service"));
+  const routeName = route.value("name");
+  const routeId: ScopeKey = { id: route.construct.id.toLowerCase(), ...(typeof routeName === "string" ? { name: routeName } : {}) };
+  const serviceId = scopeKey(route.value("service"), "services", route, context);
   if (isUnresolved(route.workspace)) return "unknown";
   const workspace = route.workspace ?? "default";
   let unknown = false;
@@ -146,13 +149,10 @@ function guardOf(route: EntitySubject, context: RuleContext): "none" | "guarded"
       continue;
     }
     if ((plugin.workspace ?? "default") !== workspace) continue;
-    const scopes = pluginScopes(plugin);
+    const scopes = pluginScopes(plugin, context);
     if (scopes.consumer !== undefined) continue; // only some consumers' requests
     // each scope the plugin names must be the route's: true, false, or unknown for a reference
-    const matches = [
-      scopes.route === undefined ? true : scopes.route === UNKNOWN ? UNKNOWN : scopes.route === routeId,
-      scopes.service === undefined ? true : scopes.service === UNKNOWN || serviceId === UNKNOWN ? UNKNOWN : scopes.service === serviceId,
-    ];
+    const matches = [scopes.route === undefined ? true : sameScope(scopes.route, routeId), scopes.service === undefined ? true : sameScope(scopes.service, serviceId)];
     if (matches.includes(false)) continue;
     if (matches.includes(UNKNOWN)) unknown = true;
     else return "guarded";
@@ -160,10 +160,42 @@ function guardOf(route: EntitySubject, context: RuleContext): "none" | "guarded"
   return unknown ? "unknown" : "none";
 }
 
-function pluginScopes(plugin: PluginSubject) {
+/** What a scope points at: its id, its name, or both when the provider declares it; {@link UNKNOWN} for a reference. */
+type ScopeKey = { readonly id?: string; readonly name?: string } | typeof UNKNOWN | undefined;
+
+function pluginScopes(plugin: PluginSubject, context: RuleContext): { readonly route: ScopeKey; readonly service: ScopeKey; readonly consumer: ScopeKey } {
   const body = plugin.body;
-  const consumer = referencedId(body.consumer) ?? referencedId(body.consumer_group);
-  return { route: referencedId(body.route), service: referencedId(body.service), consumer };
+  const consumer = scopeKey(body.consumer, "consumers", plugin, context) ?? scopeKey(body.consumer_group, "consumer_groups", plugin, context);
+  return { route: scopeKey(body.route, "routes", plugin, context), service: scopeKey(body.service, "services", plugin, context), consumer };
+}
+
+/**
+ * What a reference points at: `{ id }` (in lower case) or a name (`{ name }`, `{ username }`), with
+ * the other of the two when the provider declares the entity; {@link UNKNOWN} for a reference
+ * Terraform resolves; undefined when unset.
+ */
+function scopeKey(reference: unknown, kind: string, from: PluginSubject | EntitySubject, context: RuleContext): ScopeKey {
+  const key = ENTITY_KIND_BY_NAME.get(kind)?.endpointKey;
+  const byName = nameReference(reference, key);
+  const id = byName === undefined ? referencedId(reference) : undefined;
+  if (id === UNKNOWN || (byName !== undefined && (typeof byName.value !== "string" || isUnresolved(byName.value)))) return UNKNOWN;
+  if (id === undefined && byName === undefined) return undefined;
+  if (isUnresolved(from.workspace)) return id !== undefined ? { id } : UNKNOWN;
+  const workspace = from.workspace ?? "default";
+  const declared = context
+    .declaredOn(from.provider)
+    .entities.find((e) => e.kind === kind && (e.workspace ?? "default") === workspace && (id !== undefined ? e.construct.id.toLowerCase() === id : e.body[byName!.key] === byName!.value));
+  const name = declared && key !== undefined && typeof declared.body[key] === "string" ? (declared.body[key] as string) : (byName?.value as string | undefined);
+  return { ...(declared ? { id: declared.construct.id.toLowerCase() } : id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}) };
+}
+
+/** Whether two scopes are one entity: by id, else by name (Kong keeps names unique); unknown when neither tells. */
+function sameScope(a: ScopeKey, b: ScopeKey): boolean | typeof UNKNOWN {
+  if (a === undefined || b === undefined) return a === b;
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
+  if (a.name !== undefined && b.name !== undefined) return a.name === b.name;
+  return UNKNOWN;
 }
 
 /** Loopback: `localhost` and its subdomains (RFC 6761), 127.0.0.0/8, `::1`. */

@@ -276,6 +276,22 @@ describe("KONG-ROUTE-1: a route no authentication plugin guards", () => {
     expect(findingsOf("KONG-ROUTE-1", (stack) => new Route(stack, "tcp", { service: service(stack), protocols: ["tcp"], destinations: [{ port: 5432 }] }))).toEqual([]);
   });
 
+  it("reads scopes given by name: the route or service named, not every route", () => {
+    const found = findingsOf("KONG-ROUTE-1", (stack) => {
+      new PluginKeyAuth(stack, "checkout-auth", { route: { name: "checkout" } });
+      const orders = service(stack);
+      new Route(stack, "checkout", { name: "checkout", service: orders, paths: ["/checkout"] });
+      new Route(stack, "public", { name: "public", service: orders, paths: ["/public"] });
+      new Route(stack, "legacy", { name: "legacy", service: { name: "legacy" }, paths: ["/legacy"] });
+      new PluginJwt(stack, "legacy-auth", { service: { name: "legacy" }, config: { claimsToVerify: ["exp"] } });
+    });
+    expect(found).toMatchInlineSnapshot(`
+      [
+        "warning [KONG-ROUTE-1] route at "gw/public": no authentication plugin (key-auth, jwt, openid-connect, …) applies to it: none on the route, none on its service, none global in workspace "default" of KongGatewayProvider "gw/kong", so anyone can call it; add one, or suppress this rule with the reason for a public route",
+      ]
+    `);
+  });
+
   it("reports a route whose only guard is in another workspace", () => {
     const found = findingsOf(
       "KONG-ROUTE-1",

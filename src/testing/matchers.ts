@@ -6,8 +6,15 @@
  */
 import type { IConstruct } from "constructs";
 import { TerraformStack } from "../internal/cdk.js";
+import { customPluginFacts, secretsOf } from "../kong-plugin.js";
+import { entitySecretPaths } from "../schema/engine/validate-entity.js";
 import { ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
+import { loadEntityFacts } from "../schema/generated/entity-catalog.js";
+import { loadPluginFacts } from "../schema/generated/catalog.js";
+import { DATA_VERSIONS } from "../schema/generated/versions.js";
 import { closest } from "../schema/suggest.js";
+import { valueAt, withValueAt } from "../schema/validate.js";
+import { isVaultReference } from "../schema/vault.js";
 import { describeValue, isConstruct, kongBodies, type KongEntityBody, type KongPluginBody } from "./bodies.js";
 
 /** The matchers, as a runner's `Assertion` / `jest.Matchers` declares them (`R`: what a matcher returns). */
@@ -37,6 +44,10 @@ export interface KongMatcherResult {
   readonly message: () => string;
 }
 
+/** What a secret the test expects shows in a message: `(secret)`, unquoted (no value of the body). */
+const SECRET = "(secret)";
+const HIDDEN = { asymmetricMatch: () => false, toAsymmetricMatcher: () => SECRET };
+
 /** How many differences of one candidate a failure lists. */
 const MAX_DIFFERENCES = 5;
 /** How many candidates (or matches, for `.not`) a failure lists. */
@@ -58,7 +69,9 @@ export const kongMatchers = {
     const all = kongBodies(scope).plugins;
     const candidates = all.filter((plugin) => plugin.name === name);
     const others = all.map((plugin) => `${plugin.name} at ${plugin.path}`);
-    return result(this, scope, `${article(name)} ${name} plugin`, `${name} plugins`, candidates, others.length === 0 ? "no plugins" : `plugins: ${listed(others, MAX_INVENTORY)}`, partial);
+    const facts = loadPluginFacts(name) ?? customPluginFacts(name);
+    const secrets = (body: Record<string, unknown>) => DATA_VERSIONS.flatMap((_, index) => secretsOf(facts, body, index));
+    return result(this, scope, `${article(name)} ${name} plugin`, `${name} plugins`, candidates, others.length === 0 ? "no plugins" : `plugins: ${listed(others, MAX_INVENTORY)}`, partial, secrets);
   },
 
   toHaveKongEntity(this: KongMatcherContext, received: unknown, kind: string, partial?: Record<string, unknown>): KongMatcherResult {
@@ -75,6 +88,7 @@ export const kongMatchers = {
       candidates,
       others.length === 0 ? "no entities" : `entities: ${listed(others, MAX_INVENTORY)}`,
       partial,
+      (body) => DATA_VERSIONS.flatMap((_, index) => entitySecretPaths(entityKind, loadEntityFacts(entityKind.name)!, body, index)),
     );
   },
 };
@@ -88,11 +102,19 @@ function result(
   candidates: ReadonlyArray<KongPluginBody | KongEntityBody>,
   inventory: string,
   partial: Record<string, unknown> | undefined,
+  secretsIn: (body: Record<string, unknown>) => ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number> }>,
 ): KongMatcherResult {
   const subject = subjectOf(scope);
   const expected = partial === undefined ? undefined : normalise(partial);
   const matching = candidates.filter((candidate) => expected === undefined || differences(context, candidate.body, expected, []).length === 0);
-  const what = expected === undefined ? one : `${one} matching ${show(expected)}`;
+  // a secret the test expects is never printed (it may come from the environment)
+  const secretPaths = (expected !== undefined && isPlainObject(expected) ? secretsIn(expected).map((s) => s.kongPath) : []).filter((kongPath) => {
+    const value = valueAt(expected, kongPath);
+    return !(typeof value === "string" && (/^\(secret(?: from .*)?\)$/.test(value) || isVaultReference(value)));
+  });
+  const shownExpected = secretPaths.reduce<unknown>((value, kongPath) => withValueAt(value, kongPath, HIDDEN), expected);
+  const isSecret = new Set(secretPaths.map(formatPath));
+  const what = expected === undefined ? one : `${one} matching ${show(shownExpected)}`;
   if (matching.length > 0) {
     const paths = listed(matching.map((candidate) => candidate.path), MAX_CANDIDATES);
     return { pass: true, message: () => `expected ${subject} not to have ${what}, and ${matching.length === 1 ? `${paths} is one` : `${paths} are`}` };
@@ -103,7 +125,9 @@ function result(
     message: () => {
       const lines = candidates.slice(0, MAX_CANDIDATES).map((candidate) => {
         const found = differences(context, candidate.body, expected!, []);
-        const shown = found.slice(0, MAX_DIFFERENCES).map(({ path, actual, wanted }) => `${path || "(body)"} is ${actual === undefined ? "absent" : show(actual)}, expected ${show(wanted)}`);
+        const shown = found
+          .slice(0, MAX_DIFFERENCES)
+          .map(({ path, actual, wanted }) => `${path || "(body)"} is ${actual === undefined ? "absent" : show(actual)}, expected ${isSecret.has(path) ? SECRET : show(wanted)}`);
         if (found.length > MAX_DIFFERENCES) shown.push(`and ${found.length - MAX_DIFFERENCES} more`);
         return `  ${candidate.path}: ${shown.join("; ")}`;
       });

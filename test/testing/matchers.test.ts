@@ -103,10 +103,29 @@ describe("kongBodies", () => {
     expect(bodies.entities.find((e) => e.kind === "KeyAuth")!.body.key).toBe("(secret)");
     const text = JSON.stringify(bodies);
     for (const literal of ["literal-secret-value", "pepper-0123456789", "literal-key-value"]) expect(text).not.toContain(literal);
-    // nor in a failure message, which shows the masked body
+    // nor in a failure message, which shows the masked body, and hides a secret the test expects
+    // (a placeholder or a vault reference is no secret: shown as it is)
+    expect(() => expect(stack).toHaveKongEntity("KeyAuth", { key: "(secret from ${var.app_key})" })).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected stack "secrets" to have a key-auth credential matching { key: "(secret from \${var.app_key})" }; its key-auth credentials:
+        secrets/app-key: key is "(secret)", expected "(secret from \${var.app_key})"]
+    `);
+    expect(() => expect(stack).toHaveKongPlugin("session", { config: { secret: "{vault://env/other}" } })).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected stack "secrets" to have a session plugin matching { config: { secret: "{vault://env/other}" } }; its session plugins:
+        secrets/literal: config.secret is "(secret)", expected "{vault://env/other}"
+        secrets/mixed: config.secret is "(secret from a reference)", expected "{vault://env/other}"
+        secrets/variable: config.secret is "(secret from \${var.session_secret})", expected "{vault://env/other}"
+        secrets/vault: config.secret is "{vault://env/session-secret}", expected "{vault://env/other}"]
+    `);
+    expect(() => expect(stack).toHaveKongPlugin("session", { config: { secret: "expected-secret-0123456789" } })).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected stack "secrets" to have a session plugin matching { config: { secret: (secret) } }; its session plugins:
+        secrets/literal: config.secret is "(secret)", expected (secret)
+        secrets/mixed: config.secret is "(secret from a reference)", expected (secret)
+        secrets/variable: config.secret is "(secret from \${var.session_secret})", expected (secret)
+        secrets/vault: config.secret is "{vault://env/session-secret}", expected (secret)]
+    `);
     expect(() => expect(stack).toHaveKongEntity("KeyAuth", { key: "literal-key-value-0123456789" })).toThrowErrorMatchingInlineSnapshot(`
-      [Error: expected stack "secrets" to have a key-auth credential matching { key: "literal-key-value-0123456789" }; its key-auth credentials:
-        secrets/app-key: key is "(secret)", expected "literal-key-value-0123456789"]
+      [Error: expected stack "secrets" to have a key-auth credential matching { key: (secret) }; its key-auth credentials:
+        secrets/app-key: key is "(secret)", expected (secret)]
     `);
   });
 
@@ -193,8 +212,8 @@ describe("toHaveKongPlugin and toHaveKongEntity", () => {
         gateway/orders_rate_limiting: config.minute is 60, expected 5; config.policy is "local", expected "redis"",
         "an asymmetric matcher that fails": "expected stack "gateway" to have a rate-limiting plugin matching { config: { minute: Any<String> } }; its rate-limiting plugins:
         gateway/orders_rate_limiting: config.minute is 60, expected Any<String>",
-        "an entity by Kong's DAO name, its secret masked": "expected stack "gateway" to have a key-auth credential matching { key: "the-key" }; its key-auth credentials:
-        gateway/mobile_app_key_auth: key is "(secret from \${var.mobile_app_key})", expected "the-key"",
+        "an entity by Kong's DAO name, its secret masked": "expected stack "gateway" to have a key-auth credential matching { key: (secret) }; its key-auth credentials:
+        gateway/mobile_app_key_auth: key is "(secret from \${var.mobile_app_key})", expected (secret)",
         "an entity kind the stack lacks": "expected stack "gateway" to have an upstream, and it has none; its entities: Consumer at gateway/mobile_app, KeyAuth at gateway/mobile_app_key_auth, Service at gateway/orders, Route at gateway/orders_api, Service at gateway/payments, Route at gateway/payments_api",
         "an entity whose list differs": "expected stack "gateway" to have a route matching { methods: ["GET"] }; its routes:
         gateway/orders_api: methods is ["GET", "POST"], expected ["GET"]

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { recordKongBody } from "./internal/kong-body.js";
 import { derivedId, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
@@ -145,6 +146,7 @@ export abstract class KongEntityConstruct extends Construct {
       `{vault://env/${kind.collection}-secret}`,
       `the synthesized stack's desired set (${set.file}; never into Terraform's plans, state or logs)`,
     );
+    recordKongBody(this, { type: "entity", kind: kind.name, id: this.id, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), body, secretPaths });
     const problems = set.addEntity({
       scope: this,
       kind: kind.name,

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import type { DataResource, NullResource } from "./internal/cdk.js";
+import { recordKongBody } from "./internal/kong-body.js";
 import { claimPlugin, derivedId, pluginResources, referencesNeedInput, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
@@ -267,6 +268,7 @@ export abstract class KongPluginConstruct extends Construct {
       `{vault://env/${name}-secret}`,
       ...(this.provider.syncSet ? [`the synthesized stack's desired set (${this.provider.syncSet.file}; never into Terraform's plans, state or logs)`] : []),
     );
+    recordKongBody(this, { type: "plugin", kind: name, id: this.pluginId, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), body, secretPaths });
     if (this.provider.syncSet) {
       // the sync layout: the provider's two resources stand for every plugin's
       const problems = this.provider.syncSet.add({

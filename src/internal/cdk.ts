@@ -25,7 +25,17 @@ export { NullProvider } from "@cdktf/provider-null/lib/provider";
 export { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 
 import type { IConstruct } from "constructs";
-import type { ISynthesisSession as Session } from "cdktf";
+import { DefaultTokenResolver, StringConcat, Tokenization, type ISynthesisSession as Session } from "cdktf";
+
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/**
+ * A value with its tokens resolved from `scope` as cdktf writes them into `cdk.tf.json`
+ * (`${var.route_id}`, `${terraform_data.x.id}`), by the resolver cdktf's own synth uses.
+ */
+export function resolveTokens(scope: IConstruct, value: unknown): unknown {
+  return Tokenization.resolve(value, { scope, resolver: TOKEN_RESOLVER });
+}
 
 /**
  * Runs `write` when cdktf synthesizes the construct's stack, before it writes `cdk.tf.json`, with the

@@ -22,3 +22,5 @@ export { KONG_ERROR_CODES, type KongErrorBody } from "./kong-errors.js";
 export { ENTITY_NAMES, type EntityName } from "./entity-schemas.js";
 export { findTerraform, TerraformWorkdir, type TerraformResult, type TerraformWorkdirOptions } from "./terraform.js";
 export { maskRuntimeAssetHash } from "./snapshot.js";
+export { kongBodies, type KongBodies, type KongEntityBody, type KongPluginBody } from "./bodies.js";
+export { kongMatchers, type KongMatcherContext, type KongMatcherResult, type KongMatchers } from "./matchers.js";

@@ -3,9 +3,11 @@
  * own template (cdktf-cli 0.21.0, taken from its npm tarball at run time): the types of "cdktf-kong-gateway"
  * and "cdktf-kong-gateway/testing" resolve under node10 (the template's tsconfig: module CommonJS, no
  * moduleResolution), node16, nodenext and bundler, and the template's jest setup (ts-jest,
- * `Testing.setupJest()`) runs a test that imports both. A control run without `typesVersions` shows what
- * node10 consumers got before. Needs dist/ (`npm test` builds first) and the npm registry or npm's cache;
- * when `npm pack cdktf-cli` cannot get the template, the tests are skipped with a loud `*** SKIPPED ***`.
+ * `Testing.setupJest()`, and this library's matchers added to its setup.js) runs a test that imports both
+ * and uses the matchers; a file of "cdktf-kong-gateway/testing" type-checks with no test runner's types. A
+ * control run without `typesVersions` shows what node10 consumers got before. Needs dist/ (`npm test`
+ * builds first) and the npm registry or npm's cache; when `npm pack cdktf-cli` cannot get the template,
+ * the tests are skipped with a loud `*** SKIPPED ***`.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -64,8 +66,9 @@ if (require.main === module) {
 `;
 
 const MAIN_TEST_TS = `import "cdktf/lib/testing/adapters/jest"; // Load types for expect matchers
+import "cdktf-kong-gateway/testing/jest"; // the types of toHaveKongPlugin and toHaveKongEntity (setup.js adds them)
 import { DataResource, Testing } from "cdktf";
-import { KongEmulator, maskRuntimeAssetHash } from "cdktf-kong-gateway/testing";
+import { KongEmulator, kongBodies, maskRuntimeAssetHash } from "cdktf-kong-gateway/testing";
 import { MyStack } from "../main";
 
 describe("MyStack", () => {
@@ -79,6 +82,15 @@ describe("MyStack", () => {
     expect(synthesized).toContain("kong-session.cjs sync");
     expect(synthesized).toContain("consumer/limits");
     expect(stack.session.pluginId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it("matches the plugins with toHaveKongPlugin", () => {
+    const stack = new MyStack(Testing.app(), "consumer");
+    expect(stack).toHaveKongPlugin("rate-limiting", { config: { minute: 5, policy: expect.any(String) } });
+    expect(stack).not.toHaveKongPlugin("rate-limiting", { config: { minute: 6 } });
+    expect(stack).not.toHaveKongEntity("Route");
+    expect(kongBodies(stack).plugins.map((plugin) => plugin.path)).toEqual(["consumer/limits", "consumer/session"]);
+    expect(() => expect(stack).toHaveKongPlugin("cors")).toThrow('expected stack "consumer" to have a cors plugin, and it has none');
   });
 
   it("starts and stops the Kong emulator", async () => {
@@ -96,6 +108,17 @@ describe("MyStack", () => {
   });
 });
 `;
+
+/** A file that uses "cdktf-kong-gateway/testing" with no test runner's types in the program. */
+const TESTING_ONLY_TS = `import { Testing } from "cdktf";
+import { kongBodies, kongMatchers, type KongBodies } from "cdktf-kong-gateway/testing";
+import { MyStack } from "./main";
+
+const bodies: KongBodies = kongBodies(new MyStack(Testing.app(), "consumer"));
+export const names: string[] = bodies.plugins.map((plugin) => plugin.name);
+export const matchers: object = kongMatchers;
+`;
+const TESTING_ONLY_TSCONFIG = { extends: "./tsconfig.json", compilerOptions: { types: ["node"], incremental: false }, include: [], files: ["testing-only.ts"] };
 
 /**
  * The environment of the consumer's commands: this process's, without what `npm test` and vitest add
@@ -214,6 +237,12 @@ describe.skipIf(skipReason !== undefined)(`a consumer project from ${CDKTF_CLI}'
     writeFileSync(path.join(project, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(path.join(project, "main.ts"), MAIN_TS);
     writeFileSync(path.join(project, "__tests__", "main-test.ts"), MAIN_TEST_TS);
+    // the template's setup file (setupFilesAfterEnv), with this library's matchers after cdktf's
+    const setup = readFileSync(path.join(project, "setup.js"), "utf8");
+    expect(setup).toContain("cdktf.Testing.setupJest();");
+    writeFileSync(path.join(project, "setup.js"), `${setup.trimEnd()}\nrequire("cdktf-kong-gateway/testing/jest");\n`);
+    writeFileSync(path.join(project, "testing-only.ts"), TESTING_ONLY_TS);
+    writeFileSync(path.join(project, "tsconfig.testing-only.json"), `${JSON.stringify(TESTING_ONLY_TSCONFIG, null, 2)}\n`);
     for (const { name, module, moduleResolution } of RESOLUTIONS) {
       writeFileSync(path.join(project, `tsconfig.${name}.json`), `${JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { module, moduleResolution } }, null, 2)}\n`);
     }
@@ -227,7 +256,19 @@ describe.skipIf(skipReason !== undefined)(`a consumer project from ${CDKTF_CLI}'
 
   it("packs both entry points' types, the runtime, README.md, LICENSE and CHANGELOG.md", () => {
     expect(packedFiles).toEqual(
-      expect.arrayContaining(["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/index.d.ts", "dist/testing/index.d.ts", "dist/kong-session.cjs"]),
+      expect.arrayContaining([
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "dist/index.d.ts",
+        "dist/testing/index.d.ts",
+        "dist/testing/vitest.d.mts",
+        "dist/testing/vitest.mjs",
+        "dist/testing/jest.d.ts",
+        "dist/testing/jest.js",
+        "dist/kong-session.cjs",
+      ]),
     );
     const manifest = JSON.parse(readFileSync(path.join(project, ...INSTALLED_PACKAGE_JSON), "utf8")) as {
       types: string;
@@ -237,7 +278,7 @@ describe.skipIf(skipReason !== undefined)(`a consumer project from ${CDKTF_CLI}'
     const subpathTypes = Object.entries(manifest.exports).flatMap(([subpath, target]) =>
       subpath !== "." && typeof target === "object" && target.types ? [[subpath.slice(2), target.types] as const] : [],
     );
-    expect(subpathTypes.map(([subpath]) => subpath)).toEqual(["testing"]);
+    expect(subpathTypes.map(([subpath]) => subpath)).toEqual(["testing", "testing/vitest", "testing/jest"]);
     // node10 sees no "exports": every subpath with types needs a typesVersions entry pointing at the same file
     for (const [subpath, types] of subpathTypes) {
       expect(manifest.typesVersions["*"]?.[subpath]?.map((file) => path.posix.normalize(file))).toEqual([path.posix.normalize(types)]);
@@ -266,6 +307,13 @@ describe.skipIf(skipReason !== undefined)(`a consumer project from ${CDKTF_CLI}'
     });
   }
 
+  it("type-checks a file of cdktf-kong-gateway/testing with no test runner's types", async () => {
+    const tsc = await run("npx", ["--no", "--", "tsc", "--noEmit", "-p", "tsconfig.testing-only.json", "--listFiles"], project);
+    expectSuccess(tsc, "tsc (testing only)");
+    expect(tsc.stdout).toContain("node_modules/cdktf-kong-gateway/dist/testing/index.d.ts");
+    expect(tsc.stdout).not.toMatch(/node_modules\/(?:@types\/jest|jest|expect|vitest|@vitest)\//);
+  });
+
   it("runs the template's jest setup (ts-jest, Testing.setupJest) on a test importing both entry points", async () => {
     const jest = await run("npx", ["--no", "--", "jest", "--ci", "--no-cache", "--json", "--outputFile=jest-results.json"], project);
     expectSuccess(jest, "jest");
@@ -274,10 +322,11 @@ describe.skipIf(skipReason !== undefined)(`a consumer project from ${CDKTF_CLI}'
       numPassedTests: number;
       testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }>;
     };
-    expect(results.numTotalTests).toBe(2);
-    expect(results.numPassedTests).toBe(2);
+    expect(results.numTotalTests).toBe(3);
+    expect(results.numPassedTests).toBe(3);
     expect(results.testResults.flatMap((r) => r.assertionResults.map((a) => `${a.title}: ${a.status}`))).toEqual([
       "synthesizes the session plugin: passed",
+      "matches the plugins with toHaveKongPlugin: passed",
       "starts and stops the Kong emulator: passed",
     ]);
   });

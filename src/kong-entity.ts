@@ -36,17 +36,6 @@ export interface KongEntityProps {
   readonly id?: string;
 }
 
-/** @internal An entity as declared: what the policy checks read. */
-export interface DeclaredEntity {
-  /** the Kong body (snake_case; references are `{ id }`, cdktf tokens; secrets as given: never print it) */
-  readonly body: Readonly<Record<string, unknown>>;
-  /** where its secrets are */
-  readonly secretPaths: ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number>; readonly propPath: string }>;
-  readonly facts: EntityFacts;
-  /** what the entity is called in messages, e.g. `route`, `key-auth credential` */
-  readonly what: string;
-}
-
 /** Entities declared in an app: Kong's unique keys, checked at synth. */
 const claims = new WeakMap<Construct, Map<string, string>>();
 /** Entities declared in an app by their unique keys, for references by name. */
@@ -67,8 +56,6 @@ export abstract class KongEntityConstruct extends Construct {
   /** The workspace, or undefined for unprefixed Admin API paths (`default`). */
   readonly workspace?: string;
   readonly provider: KongGatewayProvider;
-  /** @internal the Kong body as validated, for the policy checks (`KongBestPractices`) */
-  readonly declared: DeclaredEntity;
 
   protected constructor(scope: Construct, id: string, kindName: string, props: KongEntityProps) {
     super(scope, id);
@@ -137,7 +124,6 @@ export abstract class KongEntityConstruct extends Construct {
     if (issues.length > 0) throw new KongEntityValidationError(subject, issues.map((issue) => (isSecretField(kind, facts, issue.kongPath) ? { ...issue, secret: true } : issue)));
 
     const secretPaths = entitySecretPaths(kind, facts, body, target.dataIndex);
-    this.declared = { body, secretPaths, facts, what: kind.what };
     this.provider.declared.push(this);
     warnAboutSecrets(
       this,
@@ -146,7 +132,7 @@ export abstract class KongEntityConstruct extends Construct {
       `{vault://env/${kind.collection}-secret}`,
       `the synthesized stack's desired set (${set.file}; never into Terraform's plans, state or logs)`,
     );
-    recordKongBody(this, { type: "entity", kind: kind.name, id: this.id, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), body, secretPaths });
+    recordKongBody(this, { type: "entity", kind: kind.name, id: this.id, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), body, secretPaths, facts, what: kind.what });
     const problems = set.addEntity({
       scope: this,
       kind: kind.name,

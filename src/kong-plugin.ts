@@ -146,18 +146,6 @@ export interface KongPluginEntityProps {
   readonly service?: KongEntityReference;
 }
 
-/** @internal A plugin as declared: what the policy checks read. */
-export interface DeclaredPlugin {
-  /** the Kong body (snake_case; references are cdktf tokens; secrets as given: never print it) */
-  readonly body: Readonly<Record<string, unknown>>;
-  /** where its secrets are (strings of fields Kong marks encrypted or referenceable) */
-  readonly secretPaths: ReadonlyArray<{ readonly kongPath: ReadonlyArray<string | number>; readonly propPath: string }>;
-  /** the plugin's facts; none for a custom plugin */
-  readonly facts?: PluginFacts;
-  /** the props give `config` in Kong's names (`KongPlugin`) */
-  readonly configInKongNames: boolean;
-}
-
 /** What a plugin construct is built from. */
 interface PluginDefinition {
   readonly name: string;
@@ -211,8 +199,6 @@ export abstract class KongPluginConstruct extends Construct {
   readonly configResource: DataResource | NullResource;
   /** Only when the id or workspace is a reference: replaced when its value changes, its destroy deletes the previous plugin. */
   readonly referencedIdentityResource?: DataResource | NullResource;
-  /** @internal the Kong body as validated, for the policy checks (`KongBestPractices`) */
-  readonly declared: DeclaredPlugin;
 
   protected constructor(scope: Construct, id: string, props: KongPluginEntityProps, definition: () => PluginDefinition) {
     super(scope, id);
@@ -259,7 +245,6 @@ export abstract class KongPluginConstruct extends Construct {
     if (issues.length > 0) throw new ErrorClass(subject, issues);
 
     const secretPaths = secretsOf(facts, body, this.provider.target.dataIndex);
-    this.declared = { body, secretPaths, ...(custom ? {} : { facts }), configInKongNames };
     this.provider.declared.push(this);
     warnAboutSecrets(
       this,
@@ -268,7 +253,16 @@ export abstract class KongPluginConstruct extends Construct {
       `{vault://env/${name}-secret}`,
       ...(this.provider.syncSet ? [`the synthesized stack's desired set (${this.provider.syncSet.file}; never into Terraform's plans, state or logs)`] : []),
     );
-    recordKongBody(this, { type: "plugin", kind: name, id: this.pluginId, ...(props.workspace !== undefined ? { workspace: props.workspace } : {}), body, secretPaths });
+    recordKongBody(this, {
+      type: "plugin",
+      kind: name,
+      id: this.pluginId,
+      ...(props.workspace !== undefined ? { workspace: props.workspace } : {}),
+      body,
+      secretPaths,
+      ...(custom ? {} : { facts }),
+      configInKongNames,
+    });
     if (this.provider.syncSet) {
       // the sync layout: the provider's two resources stand for every plugin's
       const problems = this.provider.syncSet.add({

@@ -244,7 +244,7 @@ function tlsWithoutVerification(s: PluginSubject): Finding[] {
 
 /** The records of a plugin's config (three levels deep) that have both `ssl` and `ssl_verify`. */
 function sslRecords(s: PluginSubject): Array<Array<string>> {
-  const facts = s.construct.declared.facts;
+  const facts = s.facts;
   if (!facts) return [];
   const out: string[][] = [];
   const visit = (field: typeof facts.config, path: string[]) => {

@@ -11,7 +11,8 @@ import { KongPluginConstruct } from "../kong-plugin.js";
 import { attributesAt } from "../schema/engine/facts-schema.js";
 import { entityPathToProps, fieldAt as entityFieldAt } from "../schema/engine/validate-entity.js";
 import { fieldAt as pluginFieldAt, kongPathToProps } from "../schema/engine/validate-plugin.js";
-import type { FieldFacts } from "../schema/facts.js";
+import type { FieldFacts, PluginFacts } from "../schema/facts.js";
+import { kongBodyOf, type EntityBodyRecord, type PluginBodyRecord } from "../internal/kong-body.js";
 import { formatPath } from "../schema/fields.js";
 import { valueAt } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
@@ -47,6 +48,8 @@ export interface PluginSubject extends DeclaredSubject {
   readonly name: string;
   /** false only for `enabled: false` given literally */
   readonly enabled: boolean;
+  /** the plugin's facts; none for a custom plugin */
+  readonly facts?: PluginFacts;
 }
 
 export interface EntitySubject extends DeclaredSubject {
@@ -67,8 +70,9 @@ export type Subject = PluginSubject | EntitySubject | ProviderSubject;
 /** The subject of a construct, or undefined for a construct no rule reads. */
 export function subjectOf(node: IConstruct): Subject | undefined {
   // a construct whose constructor failed has no declared body
-  if (node instanceof KongPluginConstruct) return node.declared ? pluginSubject(node) : undefined;
-  if (node instanceof KongEntityConstruct) return node.declared ? entitySubject(node) : undefined;
+  const record = kongBodyOf(node);
+  if (node instanceof KongPluginConstruct) return record?.type === "plugin" ? pluginSubject(node, record) : undefined;
+  if (node instanceof KongEntityConstruct) return record?.type === "entity" ? entitySubject(node, record) : undefined;
   if (node instanceof KongGatewayProvider) return { type: "provider", construct: node, subject: `KongGatewayProvider at "${node.node.path}"` };
   return undefined;
 }
@@ -115,15 +119,15 @@ function declaredSubject(
   };
 }
 
-function pluginSubject(plugin: KongPluginConstruct): PluginSubject {
-  const { body, facts, secretPaths, configInKongNames } = plugin.declared;
+function pluginSubject(plugin: KongPluginConstruct, record: PluginBodyRecord): PluginSubject {
+  const { body, facts, secretPaths, configInKongNames } = record;
   const prop = (path: Path) => (configInKongNames && path[0] === "config") || !facts ? formatPath(path) : kongPathToProps(facts, path);
   const base = declaredSubject(`${plugin.pluginName} plugin at "${plugin.node.path}"`, plugin.provider, plugin.workspace, body, secretPaths, (path) => (facts ? pluginFieldAt(facts, path) : undefined), prop);
-  return { ...base, type: "plugin", construct: plugin, name: plugin.pluginName, enabled: body.enabled !== false };
+  return { ...base, type: "plugin", construct: plugin, name: plugin.pluginName, enabled: body.enabled !== false, ...(facts ? { facts } : {}) };
 }
 
-function entitySubject(entity: KongEntityConstruct): EntitySubject {
-  const { body, facts, secretPaths, what } = entity.declared;
+function entitySubject(entity: KongEntityConstruct, record: EntityBodyRecord): EntitySubject {
+  const { body, facts, secretPaths, what } = record;
   const base = declaredSubject(`${what} at "${entity.node.path}"`, entity.provider, entity.workspace, body, secretPaths, (path) => entityFieldAt(facts, path), (path) => entityPathToProps(facts, path));
   return { ...base, type: "entity", construct: entity, kind: entity.kind };
 }

@@ -18,7 +18,7 @@ import { withValueAt, type ValidationIssue } from "../schema/validate.js";
 import { secretDigest, secretExpression, withoutId, withoutSecrets } from "./plugin-resources.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
-import { nameReference, SCOPE_KINDS } from "../schema/references.js";
+import { SCOPE_KINDS, withNamesResolved } from "../schema/references.js";
 
 /** What a resolved reference may take in the environment, at most (a UUID is 36). */
 const REFERENCE_BYTES = 64;
@@ -201,20 +201,17 @@ export class SyncSet {
    */
   private resolveNames(): void {
     const ids = new Map<string, string>();
-    const at = (workspace: unknown, kind: string, key: string, value: unknown) => `${workspace === "default" ? "" : String(workspace)}|${kind}|${key}|${String(value)}`;
+    const at = (workspace: unknown, kind: string, value: unknown) => `${workspace === "default" ? "" : String(workspace)}|${kind}|${String(value)}`;
     for (const entity of this.entities) {
       const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
-      if (key !== undefined && typeof entity.payload[key] === "string") ids.set(at(entity.workspace, entity.kind, key, entity.payload[key]), entity.id as string);
+      if (key !== undefined && typeof entity.payload[key] === "string") ids.set(at(entity.workspace, entity.kind, entity.payload[key]), entity.id as string);
     }
-    const resolve = (payload: Record<string, unknown>, workspace: unknown, foreign: Readonly<Record<string, string>>) => {
-      for (const [field, kind] of Object.entries(foreign)) {
-        const byName = nameReference(payload[field], ENTITY_KIND_BY_NAME.get(kind)?.endpointKey);
-        const id = byName && ids.get(at(workspace, kind, byName.key, byName.value));
-        if (id !== undefined) payload[field] = { id };
-      }
-    };
-    for (const plugin of this.plugins) resolve(plugin.payload, plugin.workspace, SCOPE_KINDS);
-    for (const entity of this.entities) resolve(entity.payload, entity.workspace, ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign);
+    const resolved = <T extends { readonly workspace?: unknown; payload: Record<string, unknown> }>(entry: T, foreign: Readonly<Record<string, string>>): T => ({
+      ...entry,
+      payload: withNamesResolved(entry.payload, foreign, (kind, name) => ids.get(at(entry.workspace, kind, name))),
+    });
+    this.plugins.splice(0, this.plugins.length, ...this.plugins.map((plugin) => resolved(plugin, SCOPE_KINDS)));
+    this.entities.splice(0, this.entities.length, ...this.entities.map((entity) => resolved(entity, ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign)));
   }
 
   /** Writes the desired set into the stack's directory. */

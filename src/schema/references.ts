@@ -1,3 +1,5 @@
+import { ENTITY_KIND_BY_NAME } from "./entity-kinds.js";
+
 /**
  * References between constructs: a construct of a core entity (a `Route`, a `Service`, …) given where
  * Kong takes a foreign key becomes the `{ id }` Kong takes, its id known at synth.
@@ -38,3 +40,26 @@ export function nameReference(value: unknown, endpointKey: string | undefined): 
 
 /** The kind a plugin's scope points at, by Kong's field name. */
 export const SCOPE_KINDS: Readonly<Record<string, string>> = { route: "routes", service: "services", consumer: "consumers", consumer_group: "consumer_groups" };
+
+/**
+ * A copy of the payload with each foreign key given by name (`{ name }`, `{ username }`) that
+ * `idOf` answers made `{ id }`; the payload itself when none is.
+ *
+ * @param foreign the payload's foreign keys: Kong field → the kind it points at
+ * @param idOf the id of the entity of a kind whose endpoint key holds the name, or undefined
+ */
+export function withNamesResolved(
+  payload: Record<string, unknown>,
+  foreign: Readonly<Record<string, string>>,
+  idOf: (kind: string, name: unknown) => string | undefined,
+): Record<string, unknown> {
+  let out = payload;
+  for (const [field, kind] of Object.entries(foreign)) {
+    const byName = nameReference(payload[field], ENTITY_KIND_BY_NAME.get(kind)?.endpointKey);
+    const id = byName && idOf(kind, byName.value);
+    if (id === undefined) continue;
+    if (out === payload) out = { ...payload };
+    out[field] = { id };
+  }
+  return out;
+}

@@ -10,6 +10,7 @@ import { resolveTokens, TerraformStack } from "../internal/cdk.js";
 import { kongBodyOf, type KongBodyRecord } from "../internal/kong-body.js";
 import { isUnresolved } from "../internal/tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
+import { SCOPE_KINDS, withNamesResolved } from "../schema/references.js";
 import { valueAt, withValueAt } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
 
@@ -66,15 +67,28 @@ export function kongBodies(scope: IConstruct): KongBodies {
   if (!isConstruct(scope)) throw new TypeError(`kongBodies takes a stack (or any construct), got ${describeValue(scope)}`);
   const entities: KongEntityBody[] = [];
   const plugins: KongPluginBody[] = [];
-  for (const construct of scope.node.findAll()) {
+  const records = scope.node.findAll().flatMap((construct) => {
     const record = kongBodyOf(construct);
-    if (!record) continue;
+    return record ? [{ construct, record, provider: (construct as { readonly provider?: unknown }).provider }] : [];
+  });
+  // a reference by name to an entity of the same provider and workspace is its `{ id }`, as the desired set has it
+  const ids = new Map<unknown, Map<string, string>>();
+  const at = (workspace: string | undefined, kind: string, name: unknown) => `${workspace === "default" ? "" : (workspace ?? "")}|${kind}|${String(name)}`;
+  for (const { record, provider } of records) {
+    const key = record.type === "entity" ? ENTITY_KIND_BY_NAME.get(record.kind)?.endpointKey : undefined;
+    if (key === undefined || typeof record.body[key] !== "string") continue;
+    if (!ids.has(provider)) ids.set(provider, new Map());
+    ids.get(provider)!.set(at(record.workspace, record.kind, record.body[key]), record.id);
+  }
+  for (const { construct, record, provider } of records) {
     const stack = TerraformStack.of(construct);
+    const foreign = record.type === "plugin" ? SCOPE_KINDS : (ENTITY_KIND_BY_NAME.get(record.kind)?.foreign ?? {});
+    const named = { ...record, body: withNamesResolved(record.body, foreign, (kind, name) => ids.get(provider)?.get(at(record.workspace, kind, name))) };
     const common = {
       path: construct.node.path,
       id: render(stack, record.id) as string,
       ...(record.workspace !== undefined ? { workspace: render(stack, record.workspace) as string } : {}),
-      body: bodyOf(stack, record),
+      body: bodyOf(stack, named),
     };
     if (record.type === "plugin") plugins.push({ name: record.kind, ...common });
     else entities.push({ kind: ENTITY_KIND_BY_NAME.get(record.kind)?.construct ?? record.kind, ...common });

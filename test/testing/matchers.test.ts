@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { Consumer, KeyAuth, KongGatewayProvider, KongPlugin, PluginRateLimiting, PluginSession } from "../../src/index.js";
+import { Consumer, KeyAuth, KongGatewayProvider, KongPlugin, PluginRateLimiting, PluginSession, Route, Service } from "../../src/index.js";
 import { kongBodies, kongMatchers } from "../../src/testing/index.js";
 import "../../src/testing/vitest.mjs";
 import { WholeGatewayStack } from "../../examples/whole-gateway/main.js";
@@ -49,6 +49,28 @@ describe("kongBodies", () => {
       "Service gateway/payments",
       "Route gateway/payments_api",
     ]);
+  });
+
+  it("gives a reference by name as the desired set has it: the id of an entity the provider declares, before or after", () => {
+    let stack!: TerraformStack;
+    const { request } = desiredSet((app) => {
+      stack = new TerraformStack(app, "gw");
+      new KongGatewayProvider(stack, "kong", { kongVersion: "3.9", edition: "oss" });
+      new PluginRateLimiting(stack, "limits", { route: { name: "checkout" }, config: { minute: 5, policy: "local" } });
+      new Route(stack, "checkout", { name: "checkout", service: { name: "orders" }, paths: ["/checkout"] });
+      new Service(stack, "orders", { name: "orders", host: "orders.internal" });
+      new PluginRateLimiting(stack, "legacy-limits", { route: { name: "legacy" }, config: { minute: 5, policy: "local" } });
+      return stack;
+    });
+    const bodies = kongBodies(stack);
+    const route = bodies.entities.find((e) => e.path === "gw/checkout")!;
+    expect(route.body.service).toEqual({ id: bodies.entities.find((e) => e.path === "gw/orders")!.id });
+    expect(bodies.plugins.map((p) => [p.path, p.body.route])).toEqual([
+      ["gw/legacy-limits", { name: "legacy" }],
+      ["gw/limits", { id: route.id }],
+    ]);
+    expect(request.plugins.map((p: any) => [p.path, p.payload.route]).sort()).toEqual(bodies.plugins.map((p) => [p.path, p.body.route]));
+    expect(request.entities.find((e: any) => e.path === "gw/checkout").payload.service).toEqual(route.body.service);
   });
 
   it("gives the bodies of the per-resource layout's requests the same way", () => {

@@ -6,7 +6,8 @@
  * service, a route and two plugins, beside the whole-gateway example (examples/whole-gateway, its
  * "cdktf" import made the project's framework); the framework's CLI synthesizes it (`cdktf synth` /
  * `cdktn synth`, ts-node type-checking it), the real terraform applies it to the emulator, a changed
- * rate limit is one PUT per stack, the plan is then empty, and destroy leaves Kong empty. A cdktn
+ * rate limit is one PUT per stack, the plan is then empty, and destroy leaves Kong empty; the package's
+ * declarations type-check without skipLibCheck in an install without the other framework. A cdktn
  * project that also has cdktf installed (a prebuilt provider's peer) synthesizes the same JSON.
  *
  * Needs dist/ (`npm test` builds first), terraform and the npm registry or npm's cache. The CLIs and
@@ -275,6 +276,13 @@ describe.skipIf(!terraform)("the packed package in cdktf's and cdktn's own init 
         synthesized[framework] = { app: tfJson(stacks.app), gateway: tfJson(stacks.gateway) };
         expect(JSON.stringify(synthesized[framework].app)).toContain('"terraform_data"');
         expect(JSON.stringify(synthesized[framework].app)).not.toContain("null_resource");
+
+        // the template skips the libraries' declarations (skipLibCheck): checked, this package's have no
+        // error in an install without the other framework (zod's own need esModuleInterop, which the template lacks)
+        const tsc = await run(path.join(dir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", ".", "--skipLibCheck", "false", "--incremental", "false", "--listFiles"], dir);
+        expect(tsc.output).toContain("/node_modules/cdktf-kong-gateway/dist/internal/cdk.d.ts");
+        expect(tsc.output).toContain(`/node_modules/${framework}/lib/index.d.ts`);
+        expect(tsc.output.split("\n").filter((line) => /error TS\d+/.test(line) && !line.includes("/node_modules/zod/"))).toEqual([]);
 
         const workdirs = {
           app: TerraformWorkdir.create({ parentDir: work }),

@@ -12,7 +12,7 @@
  *
  * Needs dist/ (`npm test` builds first), terraform and the npm registry or npm's cache. The CLIs and
  * the projects are cached under the OS temp directory (the projects by the packed tarball's digest),
- * so only the first run installs them; another tarball's projects are removed once unused for a day.
+ * so only the first run installs them; another tarball's projects are removed once unused for an hour.
  * Without terraform the tests are skipped, loudly.
  */
 import { execFile } from "node:child_process";
@@ -93,10 +93,10 @@ async function cached(dir: string, build: (scratch: string) => Promise<void>): P
 
 /**
  * Removes what the cache holds for other tarballs (the entries `pattern` matches, but those kept) once
- * unused for a day: another checkout's run on this machine may be using its own.
+ * unused for an hour: another checkout's run on this machine may be using its own.
  */
 function prune(pattern: RegExp, keep: readonly string[]): void {
-  const unusedSince = Date.now() - 24 * 3600_000;
+  const unusedSince = Date.now() - 3600_000;
   for (const entry of readdirSync(CACHE)) {
     if (!pattern.test(entry) || keep.includes(entry)) continue;
     const full = path.join(CACHE, entry);

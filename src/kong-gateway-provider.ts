@@ -1,4 +1,4 @@
-import { Lazy, TerraformStack, onSynthesize, type DataResource, type NullResource, type TerraformProvider } from "./internal/cdk.js";
+import { lazyString, lazyValue, onSynthesize, stackOf, type DataResource, type NullResource, type TerraformProvider, type TerraformStack } from "./internal/cdk.js";
 import { Construct } from "constructs";
 import { BACKENDS, backendProvider, customResource, selfTriggerOrEmpty, type Backend } from "./internal/backend.js";
 import { runPolicyPacksAbove } from "./internal/policy-bridge.js";
@@ -178,7 +178,7 @@ export class KongGatewayProvider extends Construct {
    * @throws when the stack has none, or several
    */
   static of(scope: Construct, subject = `"${scope.node.path}"`): KongGatewayProvider {
-    const stack = TerraformStack.of(scope);
+    const stack = stackOf(scope);
     const providers = registry.get(stack) ?? [];
     if (providers.length === 1) return providers[0]!;
     if (providers.length === 0) {
@@ -238,7 +238,7 @@ export class KongGatewayProvider extends Construct {
     this.connectionJson = escapeTemplate(JSON.stringify(connectionOptions(props)));
     this.terraformProvider = backendProvider(this, this.backend);
     this.layout = props.layout ?? (backend === "null_resource" ? "per-resource" : "sync");
-    const stack = TerraformStack.of(this);
+    const stack = stackOf(this);
     registry.set(stack, [...(registry.get(stack) ?? []), this]);
     runPolicyPacksAbove(stack);
     if (this.layout === "sync") {
@@ -258,18 +258,16 @@ export class KongGatewayProvider extends Construct {
     for (let i = 0; i < MAX_REAP_CHUNKS; i++) environment[`${ENV.reapPrevious}_${i}`] = selfTriggerOrEmpty(this.backend, `plugins_${i}`);
     const reap = this.provisioner("reap", "destroy", environment);
     this.reaper = customResource(this, "reaper", this.backend, {
-      triggers: Lazy.anyValue({ produce: () => this.plugins.previousTriggers() }),
+      triggers: lazyValue(this, () => this.plugins.previousTriggers()),
       ...this.serverUrlInput(),
       provisioners: [
         {
           ...reap,
           // as many chunks of the current list as the code has, known once every plugin is added
-          environment: Lazy.anyValue({
-            produce: () => ({
-              ...reap.environment,
-              ...Object.fromEntries(this.plugins.currentChunks().map((chunk, i) => [`${ENV.reapCurrent}_${i}`, chunk])),
-            }),
-          }) as unknown as Record<string, string>,
+          environment: lazyValue(this, () => ({
+            ...reap.environment,
+            ...Object.fromEntries(this.plugins.currentChunks().map((chunk, i) => [`${ENV.reapCurrent}_${i}`, chunk])),
+          })) as unknown as Record<string, string>,
         },
       ],
     });
@@ -289,7 +287,7 @@ export class KongGatewayProvider extends Construct {
     const owner = customResource(this, "owner", this.backend, {
       triggers: {},
       ignoreTriggerChanges: true,
-      input: { server_url: url, workspaces: Lazy.stringValue({ produce: () => set.workspaceList() }) },
+      input: { server_url: url, workspaces: lazyString(this, () => set.workspaceList()) },
       provisioners: [
         this.provisioner("teardown", "destroy", {
           [ENV.serverUrl]: "${self.input.server_url}",
@@ -305,20 +303,23 @@ export class KongGatewayProvider extends Construct {
     const previous = customResource(this, "reaper", this.backend, { triggers: {}, ignoreTriggerChanges: true, provisioners: [] });
     const previousList: Record<string, string> = {};
     for (let i = 0; i < MAX_REAP_CHUNKS; i++) {
-      previousList[`${ENV.reapPrevious}_${i}`] = Lazy.stringValue({
-        produce: () => `\${lookup(${previous.terraformResourceType}.${previous.friendlyUniqueId}.triggers_replace, "plugins_${i}", "")}`,
-      });
+      previousList[`${ENV.reapPrevious}_${i}`] = lazyString(
+        this,
+        () => `\${lookup(${previous.terraformResourceType}.${previous.friendlyUniqueId}.triggers_replace, "plugins_${i}", "")}`,
+      );
     }
     const run = this.provisioner("sync", "create", { [ENV.sync]: set.file, [ENV.owner]: attributeReference(owner, "id"), ...previousList });
     const sync = customResource(this, "sync", this.backend, {
       // the server URL too: a new one is written to (the plugins' digests do not hold it)
-      triggers: Lazy.anyValue({ produce: () => ({ ...set.triggers(), "(server url)": url }) }),
+      triggers: lazyValue(this, () => ({ ...set.triggers(), "(server url)": url })),
       provisioners: [
         {
           ...run,
-          environment: Lazy.anyValue({
-            produce: () => ({ ...run.environment, ...set.refEnvironment(), ...(referencedUrl ? { [`${ENV.refPrefix}server_url`]: this.serverUrl } : {}) }),
-          }) as unknown as Record<string, string>,
+          environment: lazyValue(this, () => ({
+            ...run.environment,
+            ...set.refEnvironment(),
+            ...(referencedUrl ? { [`${ENV.refPrefix}server_url`]: this.serverUrl } : {}),
+          })) as unknown as Record<string, string>,
         },
       ],
       dependsOn: [owner, previous],

@@ -2,7 +2,7 @@
  * The custom resources that carry the provisioners: `null_resource` (hashicorp/null) or the built-in
  * `terraform_data`. Both get a map of strings whose change replaces the resource.
  */
-import { DataResource, NullProvider, NullResource, TerraformProvider, TerraformStack, type IResolvable, type LocalExecProvisioner, type TerraformResource } from "./cdk.js";
+import { dataResource, nullProvider, nullResource, type DataResource, type IResolvable, type LocalExecProvisioner, type NullResource, type TerraformProvider, type TerraformResource } from "./cdk.js";
 import type { Construct } from "constructs";
 import { dependencyOn } from "./tokens.js";
 
@@ -43,10 +43,10 @@ export function customResource(scope: Construct, id: string, backend: Backend, s
   };
   let resource: DataResource | NullResource;
   if (backend === "terraform_data") {
-    resource = shareVersionCheck(new DataResource(scope, id, { triggersReplace: spec.triggers, ...(spec.input ? { input: spec.input } : {}), ...meta }));
+    resource = shareVersionCheck(dataResource(scope, id, { triggersReplace: spec.triggers, ...(spec.input ? { input: spec.input } : {}), ...meta }));
   } else {
     if (spec.input) throw new Error(`${id}: the null_resource backend has no input attribute`);
-    resource = new NullResource(scope, id, { triggers: spec.triggers as Record<string, string>, ...meta, ...(spec.provider ? { provider: spec.provider } : {}) });
+    resource = nullResource(scope, id, { triggers: spec.triggers, ...meta, ...(spec.provider ? { provider: spec.provider } : {}) });
   }
   // set here rather than passed in the config, which would make a token with a stack trace per dependency
   if (spec.dependsOn && spec.dependsOn.length > 0) resource.dependsOn = spec.dependsOn.map(dependencyOn);
@@ -64,11 +64,11 @@ interface BinaryVersionCheck {
 }
 
 /**
- * cdktf's `terraform_data` checks at synth that Terraform is 1.4 or newer by running `terraform
+ * The framework's `terraform_data` checks at synth that Terraform is 1.4 or newer by running `terraform
  * version` once per resource: 2 N + 1 processes for N plugins, about 80 ms each and most of a synth.
  * The answer is the same for every resource of an app, so the resources of this library share one
- * run per app: the same check, and the same message on every resource when it fails. When cdktf
- * stores its validations differently, nothing is shared and cdktf's own check runs unchanged.
+ * run per app: the same check, and the same message on every resource when it fails. When the
+ * framework stores its validations differently, nothing is shared and its own check runs unchanged.
  */
 function shareVersionCheck(resource: DataResource): DataResource {
   const validations = (resource.node as unknown as { _validations?: unknown })._validations;
@@ -114,13 +114,10 @@ export function selfTriggerOrEmpty(backend: Backend, key: string): string {
 
 /**
  * The provider block the backend needs, added once per stack: `hashicorp/null` for `null_resource`,
- * nothing for `terraform_data`. An existing `NullProvider` at the stack's top level is reused.
+ * nothing for `terraform_data`. An existing `null` provider block without alias at the stack's top level is
+ * reused (this library's, or a prebuilt binding's `NullProvider`).
  */
 export function backendProvider(scope: Construct, backend: Backend): TerraformProvider | undefined {
   if (backend !== "null_resource") return undefined;
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.children.find(
-    (child): child is NullProvider => child instanceof NullProvider && child.alias === undefined,
-  );
-  return existing ?? new NullProvider(stack, "null");
+  return nullProvider(scope);
 }

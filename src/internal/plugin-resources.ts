@@ -7,7 +7,7 @@
  * scope, one per id, one per instance name).
  */
 import { createHash, hash } from "node:crypto";
-import { Annotations, Fn, TerraformLocal, type DataResource, type NullResource } from "./cdk.js";
+import { addWarning, functionsOf, localValue, type DataResource, type NullResource } from "./cdk.js";
 import type { Construct } from "constructs";
 import type { KongGatewayProvider } from "../kong-gateway-provider.js";
 import { ENV, MAX_ENV_VALUE_BYTES, REQUEST_VERSION, type ApplyRequest, type RefPlaceholder } from "../runtime/contract.js";
@@ -120,7 +120,7 @@ export function pluginResources(
 
   // the secrets travel in the provisioner's environment only: Terraform logs the state's triggers
   const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths);
-  const { payload, refs } = extractRefs({
+  const { payload, refs } = extractRefs(scope, {
     version: REQUEST_VERSION,
     pluginId: spec.pluginId,
     workspace: spec.workspace ?? "",
@@ -172,7 +172,7 @@ export function pluginResources(
   if (tooLong.length > 0) throw fail(tooLong);
   if (secrets.length > 0) {
     // the trigger holds a digest, so a new secret still re-writes the plugin
-    triggers.secret_sha256 = secretDigest(spec.pluginId, secrets.map((s) => s.value));
+    triggers.secret_sha256 = secretDigest(scope, spec.pluginId, secrets.map((s) => s.value));
     for (const { ref, value } of secrets) environment[`${ENV.refPrefix}${ref}`] = secretExpression(scope, ref, value);
   }
   const configResource = customResource(scope, "config", backend, {
@@ -283,12 +283,14 @@ export function warnAboutSecrets(
   const literal = secrets.filter((s): s is { propPath: string; value: string } => typeof s.value === "string" && !isUnresolved(s.value) && !isVaultReference(s.value));
   if (literal.length === 0) return;
   const fields = literal.map((s) => s.propPath).join(", ");
-  Annotations.of(scope).addWarning(
+  addWarning(
+    scope,
     `${fields} of ${subject} ${literal.length === 1 ? "is a literal string" : "are literal strings"}: written into ${writtenInto} and kept in your code; pass a sensitive TerraformVariable or a Kong vault reference (${example}) instead`,
   );
   for (const { propPath, value } of literal) {
     if ([...value].length < WHOLE_WORD_BELOW) {
-      Annotations.of(scope).addWarning(
+      addWarning(
+        scope,
         `${propPath} of ${subject} has fewer than ${WHOLE_WORD_BELOW} characters: output is redacted of it only where it stands as a whole word, and a secret this short is easy to guess; use at least 32 random characters`,
       );
     }
@@ -336,12 +338,12 @@ export function withoutSecrets(
  * `(sensitive value)`, so not even a guess at a weak secret can be checked against it. One secret:
  * sha256 of `<plugin id>:<secret>`; several: of `<plugin id>:<first>\n<second>…`.
  */
-export function secretDigest(pluginId: string, secrets: readonly string[]): string {
+export function secretDigest(scope: Construct, pluginId: string, secrets: readonly string[]): string {
   const text = `${pluginId}:${secrets.join("\n")}`;
   if (!secrets.some(isUnresolved) && !isUnresolved(pluginId)) {
     return `\${sensitive("${createHash("sha256").update(text, "utf8").digest("hex")}")}`;
   }
-  return Fn.sha256(text);
+  return functionsOf(scope).sha256(text);
 }
 
 /**
@@ -354,9 +356,8 @@ export function secretDigest(pluginId: string, secrets: readonly string[]): stri
  * the configuration's constant expressions, values and all, but neither locals nor what refers to them.
  */
 export function secretExpression(scope: Construct, ref: string, secret: string): string {
-  if (isUnresolved(secret)) return Fn.base64encode(secret);
-  const local = new TerraformLocal(scope, `secret_${ref}`, `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`);
-  return local.asString;
+  if (isUnresolved(secret)) return functionsOf(scope).base64encode(secret);
+  return localValue(scope, `secret_${ref}`, `\${sensitive("${Buffer.from(secret, "utf8").toString("base64")}")}`);
 }
 
 /** A UUID (version 5) derived from the construct path and workspace (and namespace): the same on every synth. */

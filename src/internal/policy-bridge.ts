@@ -6,7 +6,7 @@
  * policy packs found above the stack over the stack's constructs.
  */
 import type { IConstruct } from "constructs";
-import { Aspects, type IAspect, type TerraformStack } from "./cdk.js";
+import { aspectsOf, type IAspect, type TerraformStack } from "./cdk.js";
 
 /** The mark of a policy pack (`KongBestPractices`): the only aspects run from above a stack. */
 export const POLICY_PACK = Symbol.for("cdktf-kong-gateway.policy-pack");
@@ -17,10 +17,10 @@ const bridged = new WeakSet<TerraformStack>();
 export function runPolicyPacksAbove(stack: TerraformStack): void {
   if (bridged.has(stack)) return;
   bridged.add(stack);
-  Aspects.of(stack).add({
+  aspectsOf(stack).add({
     visit(node: IConstruct) {
       if (node !== stack) return;
-      const packs = new Set(stack.node.scopes.slice(0, -1).flatMap((scope) => Aspects.of(scope).all.filter(isPolicyPack)));
+      const packs = new Set(stack.node.scopes.slice(0, -1).flatMap((scope) => aspectsOf(scope).all.filter(isPolicyPack)));
       if (packs.size === 0) return;
       const nodes = stack.node.findAll();
       for (const pack of packs) for (const each of nodes) pack.visit(each);

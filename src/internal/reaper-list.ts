@@ -4,7 +4,8 @@
  * values of that provisioner's environment). Each list is cut into chunks, one environment variable
  * each, so no variable passes Linux's 128 KiB limit; the sizes are checked as plugins are added.
  */
-import { Fn, type TerraformResource } from "./cdk.js";
+import { functionsOf, type TerraformResource } from "./cdk.js";
+import type { IConstruct } from "constructs";
 import { MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES, MAX_REAP_CHUNKS } from "../runtime/contract.js";
 import type { ValidationIssue } from "../schema/validate.js";
 import { escapeTemplate, isUnresolved } from "./tokens.js";
@@ -45,8 +46,8 @@ export class ReaperList {
   /** Adds a plugin; the problems when the lists would no longer fit (the plugin is then not added). */
   add(plugin: RegisteredPlugin): ValidationIssue[] {
     const path = literal(plugin.path);
-    const id = value(plugin.id);
-    const workspace = value(plugin.workspace);
+    const id = value(plugin.owner, plugin.id);
+    const workspace = value(plugin.owner, plugin.workspace);
     // the current list is literal (a destroy-time provisioner's own configuration): null for a reference
     const known = (field: string, text: { text: string; bytes: number }) => (isUnresolved(field) ? { text: "null", bytes: 4 } : text);
     const currentId = known(plugin.id, id);
@@ -116,7 +117,7 @@ function literal(text: string): { text: string; bytes: number } {
 }
 
 /** A literal, or a reference that Terraform encodes as JSON when it resolves it. */
-function value(text: string): { text: string; bytes: number } {
+function value(scope: IConstruct, text: string): { text: string; bytes: number } {
   if (!isUnresolved(text)) return literal(text);
-  return { text: Fn.jsonencode(text), bytes: REFERENCE_BYTES };
+  return { text: functionsOf(scope).jsonencode(text), bytes: REFERENCE_BYTES };
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { AssetType, TerraformAsset, TerraformStack } from "./cdk.js";
+import { stackFileAsset, type TerraformAsset } from "./cdk.js";
 import type { Construct } from "constructs";
 
 export const RUNTIME_FILE = "kong-session.cjs";
@@ -24,10 +24,7 @@ export function runtimeBundlePath(): string {
 
 /** The stack's one copy of the program; its path is relative to the synthesized stack. */
 export function runtimeAsset(scope: Construct): TerraformAsset {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(ASSET_ID);
-  if (existing instanceof TerraformAsset) return existing;
-  return new TerraformAsset(stack, ASSET_ID, { path: runtimeBundlePath(), type: AssetType.FILE });
+  return stackFileAsset(scope, ASSET_ID, runtimeBundlePath);
 }
 
 /** Where a plugin's table of facts is: beside the compiled library's schema, or in the sources. */
@@ -44,11 +41,7 @@ export function pluginFactsPath(name: string): string {
  * table): only the plugins a stack uses are copied. Its path is relative to the synthesized stack.
  */
 export function pluginFactsAsset(scope: Construct, name: string): TerraformAsset {
-  const stack = TerraformStack.of(scope);
-  const id = `kong-plugin-facts-${name}`;
-  const existing = stack.node.tryFindChild(id);
-  if (existing instanceof TerraformAsset) return existing;
-  return new TerraformAsset(stack, id, { path: pluginFactsPath(name), type: AssetType.FILE });
+  return stackFileAsset(scope, `kong-plugin-facts-${name}`, () => pluginFactsPath(name));
 }
 
 const factsPaths = new WeakMap<TerraformAsset, string>();

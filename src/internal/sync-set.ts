@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Construct } from "constructs";
-import { Fn, TerraformStack, type ISynthesisSession } from "./cdk.js";
+import { functionsOf, type ISynthesisSession, type TerraformStack } from "./cdk.js";
 import { ENV, MAX_ENV_TOTAL_BYTES, SYNC_VERSION, type RefPlaceholder, type SyncEntity, type SyncPlugin, type SyncRequest } from "../runtime/contract.js";
 import type { KongTarget } from "../schema/engine/target.js";
 import type { EntityFacts, PluginFacts } from "../schema/facts.js";
@@ -70,7 +70,7 @@ export class SyncSet {
    */
   readonly file: string;
 
-  constructor(provider: Construct) {
+  constructor(private readonly provider: Construct) {
     this.file = `assets/kong-sync-${provider.node.addr}/desired.json`;
   }
 
@@ -143,7 +143,7 @@ export class SyncSet {
     const { secrets, body } = withoutSecrets(spec.body, spec.secretPaths, (i) => `s${this.secrets + i}`);
     const nextRef = this.refs;
     let refCount = 0;
-    const { payload, refs } = extractRefs({ id: spec.id, workspace: spec.workspace ?? "", payload: withoutId(body) }, () => `r${nextRef + refCount++}`);
+    const { payload, refs } = extractRefs(spec.scope, { id: spec.id, workspace: spec.workspace ?? "", payload: withoutId(body) }, () => `r${nextRef + refCount++}`);
     const environment: Record<string, string> = {};
     let bytes = 0;
     for (const [ref, value] of Object.entries(refs)) {
@@ -173,7 +173,7 @@ export class SyncSet {
     // resolves them: a new value is a change) and, for secrets, a digest that is itself sensitive
     const digest = createHash("sha256").update(JSON.stringify(entry)).digest("hex").slice(0, 16);
     const parts = [digest, ...Object.values(refs)];
-    if (secrets.length > 0) parts.push(secretDigest(spec.id, secrets.map((s) => s.value)));
+    if (secrets.length > 0) parts.push(secretDigest(spec.scope, spec.id, secrets.map((s) => s.value)));
     this.triggersByPath.set(entry.path, parts.join(" "));
     return [];
   }
@@ -191,7 +191,7 @@ export class SyncSet {
   /** The workspaces of the plugins, as the teardown reads them: a JSON list ("" for none); references resolved by Terraform. */
   workspaceList(): string {
     const literal = [...this.workspaces].sort();
-    return this.referencedWorkspaces.length === 0 ? escapeTemplate(JSON.stringify(literal)) : Fn.jsonencode([...literal, ...this.referencedWorkspaces]);
+    return this.referencedWorkspaces.length === 0 ? escapeTemplate(JSON.stringify(literal)) : functionsOf(this.provider).jsonencode([...literal, ...this.referencedWorkspaces]);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * cdktf tokens in user values, and strings made safe for Terraform's JSON syntax.
  */
-import { Fn, Token, type IResolvable, type TerraformResource } from "./cdk.js";
+import { functionsOf, isToken, tokenString, type IResolvable, type TerraformResource } from "./cdk.js";
+import type { IConstruct } from "constructs";
 import type { RefPlaceholder } from "../runtime/contract.js";
 
 /** True for a value Terraform computes at apply (a cdktf token), anywhere cdktf allows one. */
@@ -10,8 +11,8 @@ export function isUnresolved(value: unknown): boolean {
   if (typeof value === "object" && !Array.isArray(value)) return typeof (value as { resolve?: unknown }).resolve === "function";
   // every string token holds a marker `${TfToken[…]}` (lists `#{TfToken[…]}`, maps `&{TfToken[…]}`): most
   // strings are not tokens, and this test is much cheaper than cdktf's
-  if (typeof value === "string") return value.includes("TfToken[") && Token.isUnresolved(value);
-  if (typeof value === "number" || Array.isArray(value)) return Token.isUnresolved(value);
+  if (typeof value === "string") return value.includes("TfToken[") && isToken(value);
+  if (typeof value === "number" || Array.isArray(value)) return isToken(value);
   return false;
 }
 
@@ -43,6 +44,7 @@ function escapeLiteral(text: string): string {
  * other value (number, boolean, list, object) through `jsonencode()`.
  */
 export function extractRefs(
+  scope: IConstruct,
   payload: Record<string, unknown>,
   refOf: (i: number) => string = String,
 ): { payload: Record<string, unknown>; refs: Record<string, string> } {
@@ -52,7 +54,7 @@ export function extractRefs(
     if (isUnresolved(value)) {
       const ref = refOf(next++);
       const isString = typeof value === "string";
-      refs[ref] = isString ? escapeTemplate(value) : Fn.jsonencode(value);
+      refs[ref] = isString ? escapeTemplate(value) : functionsOf(scope).jsonencode(value);
       const placeholder: RefPlaceholder = { $ref: ref, as: isString ? "string" : "json" };
       return placeholder;
     }
@@ -86,9 +88,9 @@ export function attributeReference(resource: TerraformResource, attribute: strin
   const reference: IResolvable = {
     creationStack: [],
     resolve: () => `\${${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}}`,
-    toString: () => Token.asString(reference),
+    toString: () => tokenString(resource, reference),
   };
-  return Token.asString(reference);
+  return tokenString(resource, reference);
 }
 
 const dependencies = new WeakMap<TerraformResource, string>();
@@ -107,9 +109,9 @@ export function dependencyOn(resource: TerraformResource): string {
         context.suppressBraces = true;
         return resource.fqn;
       },
-      toString: () => Token.asString(dependency),
+      toString: () => tokenString(resource, dependency),
     };
-    token = Token.asString(dependency);
+    token = tokenString(resource, dependency);
     dependencies.set(resource, token);
   }
   return token;

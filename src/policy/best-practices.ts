@@ -4,7 +4,7 @@
  * naming the rule id and the construct path (an error fails `cdktf synth`).
  */
 import type { IConstruct } from "constructs";
-import { Annotations, TerraformStack, type IAspect } from "../internal/cdk.js";
+import { annotate, isStack, type IAspect } from "../internal/cdk.js";
 import { POLICY_PACK } from "../internal/policy-bridge.js";
 import { KongEntityConstruct } from "../kong-entity.js";
 import type { KongGatewayProvider } from "../kong-gateway-provider.js";
@@ -118,7 +118,7 @@ export class KongBestPractices implements IAspect {
    * above a stack (to the app), on the stack: cdktf collects the annotations of a stack's constructs only.
    */
   private checkSuppressions(node: IConstruct): void {
-    const above = TerraformStack.isStack(node) ? node.node.scopes.slice(0, -1) : [];
+    const above = isStack(node) ? node.node.scopes.slice(0, -1) : [];
     for (const scope of [...above, node]) this.checkSuppressionsOf(scope, node);
   }
 
@@ -162,8 +162,5 @@ export class KongBestPractices implements IAspect {
 function report(node: IConstruct, level: KongRuleLevel | "info", message: string): void {
   const type = `@cdktf/${level === "warning" ? "warn" : level}`;
   if (node.node.metadata.some((m) => m.type === type && m.data === message)) return;
-  const annotations = Annotations.of(node);
-  if (level === "error") annotations.addError(message);
-  else if (level === "warning") annotations.addWarning(message);
-  else annotations.addInfo(message);
+  annotate(node, level, message);
 }

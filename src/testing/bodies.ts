@@ -6,7 +6,7 @@
  * field does.
  */
 import type { IConstruct } from "constructs";
-import { resolveTokens, TerraformStack } from "../internal/cdk.js";
+import { resolveTokens, stackOf, type TerraformStack } from "../internal/cdk.js";
 import { kongBodyOf, type KongBodyRecord } from "../internal/kong-body.js";
 import { isUnresolved } from "../internal/tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
@@ -81,7 +81,7 @@ export function kongBodies(scope: IConstruct): KongBodies {
     ids.get(provider)!.set(at(record.workspace, record.kind, record.body[key]), record.id);
   }
   for (const { construct, record, provider } of records) {
-    const stack = TerraformStack.of(construct);
+    const stack = stackOf(construct);
     const foreign = record.type === "plugin" ? SCOPE_KINDS : (ENTITY_KIND_BY_NAME.get(record.kind)?.foreign ?? {});
     const named = { ...record, body: withNamesResolved(record.body, foreign, (kind, name) => ids.get(provider)?.get(at(record.workspace, kind, name))) };
     const common = {

@@ -5,7 +5,7 @@
  * `cdktf-kong-gateway/testing/vitest` and `cdktf-kong-gateway/testing/jest` call it and add the types.
  */
 import type { IConstruct } from "constructs";
-import { TerraformStack } from "../internal/cdk.js";
+import { isStack } from "../internal/cdk.js";
 import { customPluginFacts, secretsOf } from "../kong-plugin.js";
 import { entitySecretPaths } from "../schema/engine/validate-entity.js";
 import { ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
@@ -190,7 +190,7 @@ function kindOf(kind: unknown): EntityKind {
 
 function subjectOf(scope: IConstruct): string {
   if (scope.node.scope === undefined) return "the app";
-  return `${TerraformStack.isStack(scope) ? "stack" : "construct"} "${scope.node.path}"`;
+  return `${isStack(scope) ? "stack" : "construct"} "${scope.node.path}"`;
 }
 
 /** "an" before a vowel sound of the names at hand (acl, openid-connect, upstream, SNI, HMAC), else "a". */

@@ -5,7 +5,8 @@ import type { KongAdminClient, KongPlugin } from "../runtime/client.js";
 import { formatWorkspace } from "../runtime/log.js";
 import { DATA_VERSIONS, OSS_VERSIONS } from "../schema/generated/versions.js";
 import type { KongEntity } from "../runtime/client.js";
-import { collectionOf, ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
+import { collectionOf, ENTITY_KIND_BY_NAME, ENTITY_KINDS, type EntityKind } from "../schema/entity-kinds.js";
+import { UUID_PATTERN } from "../schema/plugin-schema.js";
 import type { EntityFacts } from "../schema/facts.js";
 import { entityAvailability, entitySecretPaths } from "../schema/engine/validate-entity.js";
 import { CATALOG } from "../schema/generated/catalog.js";
@@ -241,14 +242,21 @@ async function importEntity(client: KongAdminClient, kindName: string, text: str
   if (lacking) throw new CliUsageError(lacking);
   const entity = await client.getEntity(collectionOf(kind, parentId), importId.workspace, importId.id);
   const where = `${formatWorkspace(importId.workspace)} at ${client.serverUrl}`;
+  // a credential may be named by its key, a secret: the message does not repeat it
+  const named = importId.isUuid || !kind.unique.some((field) => (kind.secrets ?? []).includes(field)) ? `${kind.what} ${importId.id}` : `${kind.what} of the ${kind.unique.join(" or ")} given (not printed: a secret)`;
   if (!entity) {
-    out.error(new CliUsageError(`${kind.what} ${importId.id} does not exist ${where}${parentId !== undefined && kind.nestedOnly ? ` under ${kind.parent} ${parentId}` : ""}`));
+    out.error(new CliUsageError(`${named} does not exist ${where}${parentId !== undefined && kind.nestedOnly ? ` under ${kind.parent} ${parentId}` : ""}`));
     return EXIT.error;
   }
   const liveParent = kind.parent ? foreignId(entity[kind.parent]) : undefined;
   if (parentId !== undefined && liveParent !== undefined && liveParent !== parentId.toLowerCase()) {
-    out.error(new CliUsageError(`${kind.what} ${importId.id} ${where} belongs to ${kind.parent} ${liveParent}, not ${parentId}`));
-    return EXIT.error;
+    // the parent may be named by its name (`upstream_id: "orders-pool"`), as Kong's paths take it
+    const parentKind = ENTITY_KIND_BY_NAME.get(kind.foreign[kind.parent!]!)!;
+    const parent = UUID_PATTERN.test(parentId) ? undefined : await client.getEntity(parentKind.collection, importId.workspace, parentId);
+    if (parent?.id.toLowerCase() !== liveParent) {
+      out.error(new CliUsageError(`${named} ${where} belongs to ${kind.parent} ${liveParent}, not ${parentId}`));
+      return EXIT.error;
+    }
   }
   for (const { kongPath } of entitySecretPaths(kind, facts, entity, target.dataIndex)) out.redactor.add(valueAt(entity, kongPath));
   const names = new Set<string>(["TerraformVariable", "KongGatewayProvider", "App", "TerraformStack", "Construct", ...ENTITY_KINDS.map((k) => k.construct)]);

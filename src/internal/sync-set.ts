@@ -14,7 +14,7 @@ import { functionsOf, type ISynthesisSession, type TerraformStack } from "./cdk.
 import { ENV, MAX_ENV_TOTAL_BYTES, SYNC_VERSION, type RefPlaceholder, type SyncEntity, type SyncPlugin, type SyncRequest } from "../runtime/contract.js";
 import type { KongTarget } from "../schema/engine/target.js";
 import type { EntityFacts, PluginFacts } from "../schema/facts.js";
-import { withValueAt, type ValidationIssue } from "../schema/validate.js";
+import { KongPluginValidationError, withValueAt, type ValidationIssue } from "../schema/validate.js";
 import { secretDigest, secretExpression, withoutId, withoutSecrets } from "./plugin-resources.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
@@ -212,6 +212,30 @@ export class SyncSet {
     });
     this.plugins.splice(0, this.plugins.length, ...this.plugins.map((plugin) => resolved(plugin, SCOPE_KINDS)));
     this.entities.splice(0, this.entities.length, ...this.entities.map((entity) => resolved(entity, ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign)));
+    // Kong's one plugin of a name per scope, again: a name resolved here may be the scope another plugin
+    // names by construct (the constructs checked every other pair)
+    const scopes = new Map<string, string>();
+    for (const plugin of this.plugins) {
+      const ids = Object.keys(SCOPE_KINDS).map((scope) => {
+        const id = (plugin.payload[scope] as { id?: unknown } | undefined)?.id;
+        return typeof id === "string" ? id.toLowerCase() : JSON.stringify(plugin.payload[scope] ?? null);
+      });
+      const key = [plugin.workspace === "default" ? "" : String(plugin.workspace), String(plugin.payload.name), ...ids].join("|");
+      const other = scopes.get(key);
+      if (other !== undefined) {
+        const name = String(plugin.payload.name);
+        throw new KongPluginValidationError(`${name} plugin at "${plugin.path}"`, [
+          {
+            code: "conflict",
+            kongPath: [],
+            propPath: "(plugin)",
+            value: undefined,
+            message: `another ${name} plugin, "${other}", has the same scope in workspace "${plugin.workspace || "default"}" once its references by name are resolved; Kong allows one ${name} plugin per route/service/consumer/consumer group combination`,
+          },
+        ]);
+      }
+      scopes.set(key, plugin.path);
+    }
   }
 
   /** Writes the desired set into the stack's directory. */

@@ -329,14 +329,19 @@ export interface NamingItem {
 export async function resolveNames(
   client: KongAdminClient,
   items: readonly NamingItem[],
-  declared: ReadonlyArray<{ readonly kind: string; readonly id: unknown; readonly workspace?: unknown; readonly payload: Record<string, unknown> }>,
+  declared: ReadonlyArray<{ readonly kind: string; readonly id: unknown; readonly path?: string; readonly workspace?: unknown; readonly payload: Record<string, unknown> }>,
+  removed: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
   const workspaceOf = (workspace: unknown) => (workspace === "default" || typeof workspace !== "string" ? "" : workspace);
   const at = (workspace: unknown, kind: string, value: string) => `${workspaceOf(workspace)}|${kind}|${value}`;
-  const known = new Map<string, Promise<string | undefined>>();
+  const known = new Map<string, Promise<{ readonly id: string; readonly live: boolean } | undefined>>();
+  // the declared entities by id: a name Kong holds at one of them is that entity's old name, which this apply changes
+  const byId = new Map<string, (typeof declared)[number]>();
   for (const entity of declared) {
+    if (typeof entity.id !== "string") continue;
+    byId.set(`${workspaceOf(entity.workspace)}|${entity.kind}|${entity.id.toLowerCase()}`, entity);
     const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
-    if (key !== undefined && typeof entity.payload[key] === "string" && typeof entity.id === "string") known.set(at(entity.workspace, entity.kind, entity.payload[key] as string), Promise.resolve(entity.id));
+    if (key !== undefined && typeof entity.payload[key] === "string") known.set(at(entity.workspace, entity.kind, entity.payload[key] as string), Promise.resolve({ id: entity.id, live: false }));
   }
   const problems: string[] = [];
   await Promise.all(
@@ -349,15 +354,22 @@ export async function resolveNames(
         const key = at(item.workspace, kindName, name);
         let lookup = known.get(key);
         if (lookup === undefined) {
-          lookup = client.getEntity(kind.collection, workspaceOf(item.workspace) || undefined, name).then((live) => live?.id);
+          lookup = client.getEntity(kind.collection, workspaceOf(item.workspace) || undefined, name).then((live) => (live ? { id: live.id, live: true } : undefined));
           known.set(key, lookup);
         }
-        const id = await lookup;
-        if (id === undefined) {
-          problems.push(
-            `${kind.what} "${name}", which the ${item.subject} names (${propName(field)}.${byName.key}), is not in Kong ${formatWorkspace(workspaceOf(item.workspace) || undefined)}: declare it in the stack, or create it before the apply`,
-          );
-        } else item.payload[field] = { id };
+        const found = await lookup;
+        const named = `${kind.what} "${name}", which the ${item.subject} names (${propName(field)}.${byName.key}),`;
+        if (found === undefined) {
+          problems.push(`${named} is not in Kong ${formatWorkspace(workspaceOf(item.workspace) || undefined)}: declare it in the stack, or create it before the apply`);
+          return;
+        }
+        const renamed = found.live ? byId.get(`${workspaceOf(item.workspace)}|${kindName}|${found.id.toLowerCase()}`) : undefined;
+        if (renamed !== undefined) {
+          const now = kind.endpointKey !== undefined ? renamed.payload[kind.endpointKey] : undefined;
+          problems.push(`${named} is the ${kind.what} at "${renamed.path ?? renamed.id}", which this apply renames${typeof now === "string" ? ` to "${now}"` : ""}: name the new name, or refer to its construct`);
+        } else if (found.live && removed.has(found.id.toLowerCase())) {
+          problems.push(`${named} is a ${kind.what} this stack created and no longer declares, which this apply deletes: declare it again, or name another`);
+        } else item.payload[field] = { id: found.id };
       }),
     ),
   );

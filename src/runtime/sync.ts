@@ -72,12 +72,14 @@ export async function syncAction(env: Env, context: ActionContext): Promise<Sync
     ...input.plugins.map((plugin) => ({ subject: `${String(plugin.payload.name)} plugin at "${plugin.path}"`, workspace: plugin.workspace, payload: plugin.payload, foreign: SCOPE_KINDS })),
     ...input.entities.map((entity) => ({ subject: `${ENTITY_KIND_BY_NAME.get(entity.kind)!.what} at "${entity.path}"`, workspace: entity.workspace, payload: entity.payload, foreign: ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign })),
   ];
-  const unresolved = await resolveNames(client, naming, input.entities);
-  if (unresolved.length > 0) throw new KongConfigError(`nothing was written: ${unresolved.join("; ")}`);
   const owned = await ownedPlugins(client, input.owner, workspaces);
   const ownedOthers = await ownedEntities(client, input.owner, workspaces);
-  const liveOthers = input.entities.length > 0 || ownedOthers.size > 0 ? await liveEntities(client, input.owner, input.entities, ownedOthers) : new Map();
   const declaredEntities = new Set(input.entities.map((entity) => entityKey(entity.kind, unprefixed(entity.workspace), entity.id)));
+  // what this apply deletes: a name must not stand for it
+  const removedIds = new Set([...ownedOthers.entries()].filter(([key]) => !declaredEntities.has(key)).map(([, entity]) => entity.id.toLowerCase()));
+  const unresolved = await resolveNames(client, naming, input.entities, removedIds);
+  if (unresolved.length > 0) throw new KongConfigError(`nothing was written: ${unresolved.join("; ")}`);
+  const liveOthers = input.entities.length > 0 || ownedOthers.size > 0 ? await liveEntities(client, input.owner, input.entities, ownedOthers) : new Map();
   const entityTally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
   const declared = new Set(input.plugins.map((plugin) => keyOf(plugin.workspace, plugin.id)));
   const tally = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };

@@ -99,6 +99,19 @@ describe("a reference by name", () => {
     `);
   });
 
+  it("counts in Kong's one plugin of a name per scope once a later declaration resolves it", () => {
+    expect(() =>
+      gateway((stack) => {
+        new PluginKeyAuth(stack, "auth-by-name", { route: { name: "checkout" } });
+        const route = new Route(stack, "checkout", { name: "checkout", service: new Service(stack, "orders", { name: "orders", host: "orders.internal" }), paths: ["/checkout"] });
+        new PluginKeyAuth(stack, "auth-by-construct", { route });
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(`
+      [KongPluginValidationError: invalid key-auth plugin at "gw/auth-by-construct", 1 problem:
+        - (plugin): another key-auth plugin, "gw/auth-by-name", has the same scope in workspace "default" once its references by name are resolved; Kong allows one key-auth plugin per route/service/consumer/consumer group combination]
+    `);
+  });
+
   it("is checked: a non-empty name, not beside an id, of a kind that has names", () => {
     const stack = new TerraformStack(Testing.app(), "gw");
     new KongGatewayProvider(stack, "kong", { serverUrl: SERVER });

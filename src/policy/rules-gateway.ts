@@ -201,6 +201,12 @@ function sameScope(a: ScopeKey, b: ScopeKey): boolean | typeof UNKNOWN {
 /** Loopback: `localhost` and its subdomains (RFC 6761), 127.0.0.0/8, `::1`. */
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // an IPv4-mapped IPv6 address (::ffff:127.0.0.1, ::ffff:7f00:1) is its IPv4 address
+  const mapped = /^(?:(?:0{1,4}:){5}|::)ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(host);
+  if (mapped && isIP(host) === 6) {
+    if (mapped[1] !== undefined) return mapped[1].startsWith("127.");
+    return parseInt(mapped[2]!, 16) >> 8 === 127;
+  }
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 }
 

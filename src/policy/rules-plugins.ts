@@ -149,7 +149,15 @@ export const PLUGIN_RULES: readonly Rule[] = [
       const origins = s.value("config.origins");
       if (origins === UNKNOWN) return [];
       const list = Array.isArray(origins) ? origins : [];
-      const every = list.length === 0 ? `${s.prop("config.origins")} is ${origins === undefined ? "unset" : "empty"}` : list.includes("*") ? `${s.prop("config.origins")} has "*"` : undefined;
+      const anyOrigin = list.find((origin) => typeof origin === "string" && origin !== "*" && matchesAnyOrigin(origin));
+      const every =
+        list.length === 0
+          ? `${s.prop("config.origins")} is ${origins === undefined ? "unset" : "empty"}`
+          : list.includes("*")
+            ? `${s.prop("config.origins")} has "*"`
+            : anyOrigin !== undefined
+              ? `${s.prop("config.origins")} has ${JSON.stringify(anyOrigin)}, a pattern every origin matches`
+              : undefined;
       if (every === undefined) return [];
       return [
         `${s.prop("config.credentials")} is true and ${every}: Kong then answers any site with that site's own origin and Access-Control-Allow-Credentials, so every web page can send the user's cookies and read the answers; list the allowed origins in ${s.prop("config.origins")}`,
@@ -240,6 +248,23 @@ function tlsWithoutVerification(s: PluginSubject): Finding[] {
   if (found.length === 0) return [];
   const fields = found.map(({ field }) => s.prop(field)).join(" and ");
   return [{ message: `${found.map(({ what }) => what).join("; ")}, so anyone on the path can pose as the server and read what the plugin sends; set ${fields} to true (and the CA where Kong does not trust it)` }];
+}
+
+/** Origins of sites that no allowed list names: a pattern that matches them all matches every origin. */
+const FOREIGN_ORIGINS = ["https://attacker.example", "https://attacker.example:443", "http://evil.test:8080", "null"];
+
+/**
+ * Whether a cors origin matches every origin: Kong matches the request's origin against each one as a
+ * regular expression anchored at both ends (kong/plugins/cors/handler.lua), so `.*` allows them all.
+ */
+function matchesAnyOrigin(origin: string): boolean {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(`^(?:${origin})$`);
+  } catch {
+    return false;
+  }
+  return FOREIGN_ORIGINS.filter((o) => o !== "null").every((o) => pattern.test(o));
 }
 
 /** The records of a plugin's config (three levels deep) that have both `ssl` and `ssl_verify`. */

@@ -274,9 +274,16 @@ export interface PluginSessionRoute {
   /**
    * The route's id (a UUID), often another resource's attribute.
    *
-   * @default - required when `route` is given
+   * @default - required unless the route is named
    */
   readonly id?: string;
+  /**
+   * The route's name: one the app declares stands for its construct; any other is looked up at
+   * apply (the sync layout), and the plugin stores its id.
+   *
+   * @default - the id names the route
+   */
+  readonly name?: string;
 }
 
 /** A reference to a service (Kong: `service`). */
@@ -284,9 +291,16 @@ export interface PluginSessionService {
   /**
    * The service's id (a UUID), often another resource's attribute.
    *
-   * @default - required when `service` is given
+   * @default - required unless the service is named
    */
   readonly id?: string;
+  /**
+   * The service's name: one the app declares stands for its construct; any other is looked up at
+   * apply (the sync layout), and the plugin stores its id.
+   *
+   * @default - the id names the service
+   */
+  readonly name?: string;
 }
 
 /** Every attribute of `kong-gateway_plugin_session`, camelCased. */

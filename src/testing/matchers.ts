@@ -127,7 +127,8 @@ function result(
         const found = differences(context, candidate.body, expected!, []);
         const shown = found
           .slice(0, MAX_DIFFERENCES)
-          .map(({ path, actual, wanted }) => `${path || "(body)"} is ${actual === undefined ? "absent" : show(actual)}, expected ${isSecret.has(path) ? SECRET : show(wanted)}`);
+          // the expected value as the header shows it: its secrets masked at any depth below the difference
+          .map(({ path, at, actual }) => `${path || "(body)"} is ${actual === undefined ? "absent" : show(actual)}, expected ${isSecret.has(path) ? SECRET : show(at.length === 0 ? shownExpected : valueAt(shownExpected, at))}`);
         if (found.length > MAX_DIFFERENCES) shown.push(`and ${found.length - MAX_DIFFERENCES} more`);
         return `  ${candidate.path}: ${shown.join("; ")}`;
       });
@@ -139,6 +140,8 @@ function result(
 
 interface Difference {
   readonly path: string;
+  /** the path as segments */
+  readonly at: ReadonlyArray<string | number>;
   readonly actual: unknown;
   readonly wanted: unknown;
 }
@@ -149,7 +152,7 @@ interface Difference {
  * everything else (asymmetric matchers included) by the runner's own equality.
  */
 function differences(context: KongMatcherContext, actual: unknown, expected: unknown, path: Array<string | number>): Difference[] {
-  const here = (): Difference[] => [{ path: formatPath(path), actual, wanted: expected }];
+  const here = (): Difference[] => [{ path: formatPath(path), at: [...path], actual, wanted: expected }];
   if (isAsymmetric(expected)) return context.equals(actual, expected) ? [] : here();
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual) || actual.length !== expected.length) return here();

@@ -142,7 +142,7 @@ export const PLUGIN_RULES: readonly Rule[] = [
   {
     id: "KONG-CORS-1",
     level: "error",
-    summary: "cors: credentials for every origin (`credentials: true` with `origins` unset or holding `*`: Kong then answers with the caller's origin)",
+    summary: "cors: credentials for every origin (`credentials: true` with `origins` unset, holding `*`, or holding a pattern every origin matches such as `.*`: Kong then answers with the caller's origin)",
     fix: "list the allowed origins in `origins`",
     check: onPlugins(["cors"], (s) => {
       if (s.value("config.credentials") !== true) return [];

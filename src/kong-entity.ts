@@ -4,6 +4,7 @@ import { derivedId, warnAboutSecrets } from "./internal/plugin-resources.js";
 import { isUnresolved } from "./internal/tokens.js";
 import { KongGatewayProvider } from "./kong-gateway-provider.js";
 import { ENTITY_KIND_BY_NAME, type EntityKind } from "./schema/entity-kinds.js";
+import { childField } from "./schema/engine/facts-schema.js";
 import { convertEntityProps, entitySecretPaths, expandServiceUrl, validateEntityBody } from "./schema/engine/validate-entity.js";
 import { loadEntityFacts } from "./schema/generated/entity-catalog.js";
 import { propName } from "./schema/naming.js";
@@ -165,7 +166,7 @@ function isSecretField(kind: EntityKind, facts: EntityFacts, kongPath: ReadonlyA
   if ((kind.secrets ?? []).includes(head)) return true;
   let field: FieldFacts | undefined = facts.fields;
   for (const segment of kongPath) {
-    field = field?.t === "record" ? field.f?.[String(segment)] : field?.t === "array" ? field.i : field?.t === "map" ? field.m : undefined;
+    field = childField(field, segment);
     if (field?.enc || field?.ref) return true;
   }
   return false;

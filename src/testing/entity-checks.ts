@@ -259,7 +259,8 @@ const CHECKERS: Record<string, Checker> = {
   },
 };
 
-function entityError(errors: LuaTable, message: string): void {
+/** Adds a message to the entity-level errors of Kong's error table (`@entity`). */
+export function entityError(errors: LuaTable, message: string): void {
   let list = errors.get("@entity");
   if (!(list instanceof Map)) {
     list = new Map();
@@ -268,7 +269,8 @@ function entityError(errors: LuaTable, message: string): void {
   list.set(list.size + 1, message);
 }
 
-const isReference = (value: unknown): boolean => typeof value === "string" && value.startsWith("{vault://") && value.endsWith("}");
+/** A vault reference (`{vault://…}`), which Kong's checks let stand for a value. */
+export const isReference = (value: unknown): boolean => typeof value === "string" && value.startsWith("{vault://") && value.endsWith("}");
 
 /**
  * `run_entity_checks` of a plugin's subschema over the whole plugin (`entity`: its config as Kong

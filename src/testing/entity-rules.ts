@@ -5,6 +5,7 @@
  * certificates.lua and the jwt plugin's daos.lua.
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import { entityError, isReference } from "./entity-checks.js";
 import type { LuaTable } from "./lua-compat.js";
 import type { JsonObject } from "./schema-engine.js";
 
@@ -18,16 +19,6 @@ const nonEmpty = (value: unknown): boolean => {
 };
 const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(", ");
 
-function entityError(errors: LuaTable, message: string): void {
-  let list = errors.get("@entity");
-  if (!(list instanceof Map)) {
-    list = new Map();
-    errors.set("@entity", list);
-  }
-  list.set(list.size + 1, message);
-}
-
-const isReference = (value: unknown): boolean => typeof value === "string" && value.startsWith("{vault://") && value.endsWith("}");
 
 /** `at_least_one_of`. */
 function atLeastOneOf(names: readonly string[]): Check {

@@ -16,6 +16,14 @@ export function attributesAt(field: FieldFacts, index: number): FieldAttributes 
   return field;
 }
 
+/** The facts of a field's child at one path segment: a record's field, a list's items, a map's values. */
+export function childField(field: FieldFacts | undefined, segment: string | number): FieldFacts | undefined {
+  if (field?.t === "record") return field.f?.[String(segment)];
+  if (field?.t === "array") return field.i;
+  if (field?.t === "map") return field.m;
+  return undefined;
+}
+
 /** Whether a field exists in one data version (its parent existing). */
 export function existsAt(field: FieldFacts, index: number): boolean {
   return field.v === undefined || (field.v & (1 << index)) !== 0;

@@ -17,7 +17,7 @@ import { LONE_SURROGATE, NAME_PATTERN, TAG_PATTERN, UUID_PATTERN } from "../plug
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
 import { isSecretName } from "../plugin-secrets.js";
 import { isVaultReference } from "../vault.js";
-import { attributesAt, existsAt, recordSchema } from "./facts-schema.js";
+import { attributesAt, childField, existsAt, recordSchema } from "./facts-schema.js";
 import { hostProblem, hostWithPortProblem, routeHostProblem, sniProblem, targetProblem, upstreamNameProblem } from "./hosts.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
 import { convertValue, dedupe, passesThroughUnresolved, stripNulls, unknownProp, type Converted } from "./validate-plugin.js";
@@ -487,13 +487,7 @@ function readableKey(pem: string): boolean {
 /** The facts of the field at a Kong path of an entity body. */
 export function fieldAt(facts: EntityFacts, kongPath: Path): FieldFacts | undefined {
   let field: FieldFacts | undefined = facts.fields;
-  for (const segment of kongPath) {
-    if (!field) return undefined;
-    if (field.t === "record") field = field.f?.[String(segment)];
-    else if (field.t === "array") field = field.i;
-    else if (field.t === "map") field = field.m;
-    else return undefined;
-  }
+  for (const segment of kongPath) field = childField(field, segment);
   return field;
 }
 

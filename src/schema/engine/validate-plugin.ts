@@ -11,7 +11,7 @@ import { formatPath } from "../fields.js";
 import { valueAt, type Path, type UnresolvedPredicate, type ValidationIssue } from "../validate.js";
 import { isVaultReference } from "../vault.js";
 import { entityCheckIssues } from "./entity-checks.js";
-import { acceptsQuickly, attributesAt, existsAt, pluginBodySchema } from "./facts-schema.js";
+import { acceptsQuickly, attributesAt, childField, existsAt, pluginBodySchema } from "./facts-schema.js";
 import { DATA_VERSIONS } from "../generated/versions.js";
 import { describeMask, describeOssMask, type ResolvedTarget } from "./target.js";
 
@@ -318,13 +318,7 @@ function describeIssue(facts: PluginFacts, kongPath: Path, value: unknown, code:
 export function fieldAt(facts: PluginFacts, kongPath: Path): FieldFacts | undefined {
   if (kongPath.length === 0) return undefined;
   let field: FieldFacts | undefined = kongPath[0] === "config" ? facts.config : kongPath[0] === "protocols" ? facts.protocols : undefined;
-  for (const segment of kongPath.slice(1)) {
-    if (!field) return undefined;
-    if (field.t === "record") field = field.f?.[String(segment)];
-    else if (field.t === "array") field = field.i;
-    else if (field.t === "map") field = field.m;
-    else return undefined;
-  }
+  for (const segment of kongPath.slice(1)) field = childField(field, segment);
   return field;
 }
 

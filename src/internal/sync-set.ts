@@ -18,7 +18,7 @@ import { KongPluginValidationError, withValueAt, type ValidationIssue } from "..
 import { secretDigest, secretExpression, withoutId, withoutSecrets } from "./plugin-resources.js";
 import { escapeTemplate, extractRefs, isUnresolved } from "./tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
-import { SCOPE_KINDS, withNamesResolved } from "../schema/references.js";
+import { namesAmong, SCOPE_KINDS } from "../schema/references.js";
 
 /** What a resolved reference may take in the environment, at most (a UUID is 36). */
 const REFERENCE_BYTES = 64;
@@ -200,15 +200,10 @@ export class SyncSet {
    * sync to look up in Kong.
    */
   private resolveNames(): void {
-    const ids = new Map<string, string>();
-    const at = (workspace: unknown, kind: string, value: unknown) => `${workspace === "default" ? "" : String(workspace)}|${kind}|${String(value)}`;
-    for (const entity of this.entities) {
-      const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
-      if (key !== undefined && typeof entity.payload[key] === "string") ids.set(at(entity.workspace, entity.kind, entity.payload[key]), entity.id as string);
-    }
+    const resolve = namesAmong(this.entities.map((entity) => ({ ...entity, body: entity.payload })));
     const resolved = <T extends { readonly workspace?: unknown; payload: Record<string, unknown> }>(entry: T, foreign: Readonly<Record<string, string>>): T => ({
       ...entry,
-      payload: withNamesResolved(entry.payload, foreign, (kind, name) => ids.get(at(entry.workspace, kind, name))),
+      payload: resolve(entry.payload, entry.workspace, foreign),
     });
     this.plugins.splice(0, this.plugins.length, ...this.plugins.map((plugin) => resolved(plugin, SCOPE_KINDS)));
     this.entities.splice(0, this.entities.length, ...this.entities.map((entity) => resolved(entity, ENTITY_KIND_BY_NAME.get(entity.kind)!.foreign)));

@@ -48,7 +48,7 @@ export const SCOPE_KINDS: Readonly<Record<string, string>> = { route: "routes", 
  * @param foreign the payload's foreign keys: Kong field → the kind it points at
  * @param idOf the id of the entity of a kind whose endpoint key holds the name, or undefined
  */
-export function withNamesResolved(
+function withNamesResolved(
   payload: Record<string, unknown>,
   foreign: Readonly<Record<string, string>>,
   idOf: (kind: string, name: unknown) => string | undefined,
@@ -62,4 +62,21 @@ export function withNamesResolved(
     out[field] = { id };
   }
   return out;
+}
+
+/**
+ * What a reference by name stands for among some entities (one provider's): a function that makes
+ * each foreign key of a payload given by the endpoint key of one of them, in the same workspace, its
+ * `{ id }` ({@link withNamesResolved}); a name none of them has stays as it is.
+ */
+export function namesAmong(
+  entities: Iterable<{ readonly kind: string; readonly id: unknown; readonly workspace?: unknown; readonly body: Readonly<Record<string, unknown>> }>,
+): (payload: Record<string, unknown>, workspace: unknown, foreign: Readonly<Record<string, string>>) => Record<string, unknown> {
+  const at = (workspace: unknown, kind: string, name: unknown) => `${workspace === "default" || workspace === undefined ? "" : String(workspace)}|${kind}|${String(name)}`;
+  const ids = new Map<string, string>();
+  for (const entity of entities) {
+    const key = ENTITY_KIND_BY_NAME.get(entity.kind)?.endpointKey;
+    if (key !== undefined && typeof entity.body[key] === "string" && typeof entity.id === "string") ids.set(at(entity.workspace, entity.kind, entity.body[key]), entity.id);
+  }
+  return (payload, workspace, foreign) => withNamesResolved(payload, foreign, (kind, name) => ids.get(at(workspace, kind, name)));
 }

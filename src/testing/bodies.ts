@@ -10,7 +10,7 @@ import { resolveTokens, stackOf, type TerraformStack } from "../internal/cdk.js"
 import { kongBodyOf, type KongBodyRecord } from "../internal/kong-body.js";
 import { isUnresolved } from "../internal/tokens.js";
 import { ENTITY_KIND_BY_NAME } from "../schema/entity-kinds.js";
-import { SCOPE_KINDS, withNamesResolved } from "../schema/references.js";
+import { namesAmong, SCOPE_KINDS } from "../schema/references.js";
 import { valueAt, withValueAt } from "../schema/validate.js";
 import { isVaultReference } from "../schema/vault.js";
 
@@ -72,18 +72,14 @@ export function kongBodies(scope: IConstruct): KongBodies {
     return record ? [{ construct, record, provider: (construct as { readonly provider?: unknown }).provider }] : [];
   });
   // a reference by name to an entity of the same provider and workspace is its `{ id }`, as the desired set has it
-  const ids = new Map<unknown, Map<string, string>>();
-  const at = (workspace: string | undefined, kind: string, name: unknown) => `${workspace === "default" ? "" : (workspace ?? "")}|${kind}|${String(name)}`;
-  for (const { record, provider } of records) {
-    const key = record.type === "entity" ? ENTITY_KIND_BY_NAME.get(record.kind)?.endpointKey : undefined;
-    if (key === undefined || typeof record.body[key] !== "string") continue;
-    if (!ids.has(provider)) ids.set(provider, new Map());
-    ids.get(provider)!.set(at(record.workspace, record.kind, record.body[key]), record.id);
+  const byProvider = new Map<unknown, ReturnType<typeof namesAmong>>();
+  for (const provider of new Set(records.map((r) => r.provider))) {
+    byProvider.set(provider, namesAmong(records.filter((r) => r.provider === provider && r.record.type === "entity").map((r) => r.record)));
   }
   for (const { construct, record, provider } of records) {
     const stack = stackOf(construct);
     const foreign = record.type === "plugin" ? SCOPE_KINDS : (ENTITY_KIND_BY_NAME.get(record.kind)?.foreign ?? {});
-    const named = { ...record, body: withNamesResolved(record.body, foreign, (kind, name) => ids.get(provider)?.get(at(record.workspace, kind, name))) };
+    const named = { ...record, body: byProvider.get(provider)!(record.body, record.workspace, foreign) };
     const common = {
       path: construct.node.path,
       id: render(stack, record.id) as string,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongGatewayProvider, Service } from "../../src/index.js";
 import { KongEmulator, TerraformWorkdir } from "../../src/testing/index.js";
 import { terraform } from "../support/e2e.js";
-import { runCli, tempDir, TOKEN } from "./support.js";
+import { appliedWorkdir, runCli, tempDir, TOKEN } from "./support.js";
 
 describe.skipIf(!terraform)("diff: an entity declared with workspace 'default'", () => {
   let kong: KongEmulator;
@@ -19,7 +19,7 @@ describe.skipIf(!terraform)("diff: an entity declared with workspace 'default'",
 
   beforeAll(async () => {
     kong = await KongEmulator.start({ edition: "enterprise", version: "3.15.0", adminToken: TOKEN, workspaces: ["team-a"] });
-    work = tempDir("cli-redteam-diffws");
+    work = tempDir("cli-diff-default-workspace");
     outdir = path.join(work.dir, "cdktf.out");
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "gw");
@@ -28,11 +28,7 @@ describe.skipIf(!terraform)("diff: an entity declared with workspace 'default'",
     new Service(stack, "orders", { name: "orders", host: "orders.internal", workspace: "default" });
     new Service(stack, "billing", { name: "billing", host: "billing.internal" });
     app.synth();
-    workdir = TerraformWorkdir.create({ env });
-    workdir.load(path.join(outdir, "stacks", "gw"));
-    expect((await workdir.init()).exitCode).toBe(0);
-    const applied = await workdir.apply();
-    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    workdir = await appliedWorkdir(outdir, "gw", env);
   }, 120_000);
 
   afterAll(async () => {
@@ -43,7 +39,6 @@ describe.skipIf(!terraform)("diff: an entity declared with workspace 'default'",
 
   it("finds nothing to change and nothing to delete right after the apply", async () => {
     const result = await runCli(["diff", "--out", outdir], { env });
-    console.log(result.stdout, result.stderr);
     expect(result.stdout).not.toContain("- delete");
     expect(result.stdout).toContain("Entities: 0 to create, 0 to update, 2 unchanged");
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Consumer, KeyAuth, KongGatewayProvider, PluginKeyAuth, Route, Service } from "../../src/index.js";
 import { KongEmulator, TerraformWorkdir } from "../../src/testing/index.js";
 import { terraform } from "../support/e2e.js";
-import { runCli, tempDir, TOKEN } from "./support.js";
+import { appliedWorkdir, runCli, tempDir, TOKEN } from "./support.js";
 
 const KEY = "diff-entities-key-5c1e9a7b3d2f8e6a4c0b9d7e5f3a1c2b";
 
@@ -43,11 +43,7 @@ describe.skipIf(!terraform)("diff on a stack with entities", () => {
     work = tempDir("cli-diff-entities");
     outdir = path.join(work.dir, "cdktf.out");
     synth();
-    workdir = TerraformWorkdir.create({ env });
-    workdir.load(path.join(outdir, "stacks", "gw"));
-    expect((await workdir.init()).exitCode).toBe(0);
-    const applied = await workdir.apply();
-    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    workdir = await appliedWorkdir(outdir, "gw", env);
   });
 
   afterAll(async () => {

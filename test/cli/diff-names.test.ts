@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongGatewayProvider, PluginRateLimiting, Route } from "../../src/index.js";
 import { KongEmulator, TerraformWorkdir } from "../../src/testing/index.js";
 import { terraform } from "../support/e2e.js";
-import { runCli, tempDir, TOKEN } from "./support.js";
+import { appliedWorkdir, runCli, tempDir, TOKEN } from "./support.js";
 
 describe.skipIf(!terraform)("diff on a stack with references by name", () => {
   let kong: KongEmulator;
@@ -32,11 +32,7 @@ describe.skipIf(!terraform)("diff on a stack with references by name", () => {
     new Route(stack, "checkout", { name: "checkout", service: { name: "legacy" }, paths: ["/checkout"] });
     new PluginRateLimiting(stack, "partner-limits", { consumer: { username: "partner" }, config: { minute: 5, policy: "local" } });
     app.synth();
-    workdir = TerraformWorkdir.create({ env });
-    workdir.load(path.join(outdir, "stacks", "gw"));
-    expect((await workdir.init()).exitCode).toBe(0);
-    const applied = await workdir.apply();
-    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    workdir = await appliedWorkdir(outdir, "gw", env);
   });
 
   afterAll(async () => {

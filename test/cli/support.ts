@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import * as path from "node:path";
 import { expect } from "vitest";
+import { TerraformWorkdir } from "../../src/testing/index.js";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const CLI = path.join(ROOT, "src", "cli", "main.ts");
@@ -118,3 +119,16 @@ export async function typeCheck(dir: string, file: string): Promise<string> {
   return `${tsc.stdout ?? ""}${tsc.stderr ?? ""}`;
 }
 
+
+/**
+ * The terraform working directory of a synthesized stack (`<outdir>/stacks/<stack>`), initialized
+ * and applied, for the CLI to compare with Kong; the apply's output is in the failure.
+ */
+export async function appliedWorkdir(outdir: string, stack: string, env: Record<string, string>): Promise<TerraformWorkdir> {
+  const workdir = TerraformWorkdir.create({ env });
+  workdir.load(path.join(outdir, "stacks", stack));
+  expect((await workdir.init()).exitCode).toBe(0);
+  const applied = await workdir.apply();
+  expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+  return workdir;
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KongGatewayProvider, PluginCors, PluginRateLimiting } from "../../src/index.js";
 import { KongEmulator, TerraformWorkdir } from "../../src/testing/index.js";
 import { terraform } from "../support/e2e.js";
-import { normalize, runCli, tempDir, TOKEN } from "./support.js";
+import { appliedWorkdir, normalize, runCli, tempDir, TOKEN } from "./support.js";
 
 describe.skipIf(!terraform)("the CLI on a stack of the sync layout", () => {
   let kong: KongEmulator;
@@ -33,11 +33,7 @@ describe.skipIf(!terraform)("the CLI on a stack of the sync layout", () => {
       cors: new PluginCors(stack, "cors", { route: { id: routes[1]! }, config: { origins: ["https://app.example.com"] } }).pluginId,
     };
     app.synth();
-    workdir = TerraformWorkdir.create({ env });
-    workdir.load(path.join(outdir, "stacks", "edge"));
-    expect((await workdir.init()).exitCode).toBe(0);
-    const applied = await workdir.apply();
-    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    workdir = await appliedWorkdir(outdir, "edge", env);
   });
 
   afterAll(async () => {
